@@ -1,0 +1,196 @@
+// The snooping protocol engine: pure, single-threaded, clock-free.
+//
+// Decoded IGMP/MLD/PIM/MRD messages and the current time go in; forwarding-set changes and
+// packets to send come out through an Actions object. The engine never reads a clock, never
+// allocates on behalf of the caller between calls beyond its own tables, and never includes
+// DPDK. The control lcore owns one Engine; tests drive it with a virtual clock.
+//
+// Thread safety: none. Every call must come from one thread (the control lcore).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mcsnoop/core/port_mask.hpp"
+#include "mcsnoop/net/ip_addr.hpp"
+#include "mcsnoop/net/mcast_msg.hpp"
+
+namespace mcsnoop::snoop {
+
+using Ms = std::chrono::milliseconds;  // durations and time points (since an arbitrary epoch)
+
+enum class RouterMode : uint8_t { Auto, Always, Never };
+enum class UnregisteredPolicy : uint8_t { Flood, RouterPorts, Drop };
+
+struct Timers {
+  uint8_t robustness = 2;
+  Ms query_interval{125'000};
+  Ms query_response_interval{10'000};
+  Ms last_member_query_interval{1'000};
+  uint8_t last_member_query_count = 2;
+};
+
+struct QuerierConfig {
+  bool enabled = false;
+  std::optional<net::IpAddr> address;   // IPv4 querier source; nullopt = queries from 0.0.0.0 are not sent
+  uint8_t version = 3;                  // IGMP 1|2|3
+  std::optional<net::IpAddr> address6;  // MLD querier source (link-local)
+  uint8_t mld_version = 2;              // MLD 1|2
+};
+
+struct StaticGroup {
+  net::IpAddr group;
+  std::optional<net::IpAddr> source;
+  PortMask ports;
+};
+
+struct VlanConfig {
+  VlanId id = 1;
+  bool snooping = true;
+  bool mld = true;                      // snoop MLD in this VLAN (else IPv6 multicast is flooded)
+  Timers timers;
+  UnregisteredPolicy unregistered = UnregisteredPolicy::Flood;
+  QuerierConfig querier;
+  std::vector<StaticGroup> static_groups;
+  PortMask members;                     // ports carrying this VLAN (access or trunk)
+};
+
+struct PortConfig {
+  RouterMode router = RouterMode::Auto;
+  bool fast_leave = false;
+  uint32_t max_groups = 0;              // 0 = unlimited
+  bool flood_unregistered = false;
+};
+
+struct EngineConfig {
+  std::vector<PortConfig> ports;        // index = PortId
+  std::vector<VlanConfig> vlans;
+  uint32_t max_groups = 65536;          // whole-table limit of (vlan, group) entries
+};
+
+// ---- outputs ----------------------------------------------------------------------------
+
+// The egress set of one forwarding entry changed. Router ports of the family and the EXCLUDE
+// ports are already merged in, so the data plane does no set algebra. `source` unset = (*,G).
+struct FwdUpdate {
+  VlanId vlan;
+  net::IpAddr group;
+  std::optional<net::IpAddr> source;
+  PortMask ports;
+  bool remove = false;                  // the entry is gone: fall back to (*,G) / unregistered
+};
+
+// Where unregistered multicast of a family goes in a VLAN now (policy, router ports and
+// flood_unregistered ports combined).
+struct UnregisteredUpdate {
+  VlanId vlan;
+  net::Family family;
+  PortMask ports;
+};
+
+// A query the switch must transmit (its own querier, last-member queries, or a proxy general
+// query after a topology change).
+struct QueryToSend {
+  VlanId vlan;
+  net::Family family;
+  net::Compat version;                  // V1/V2/V3 (for MLD: V2 = MLDv1, V3 = MLDv2)
+  net::IpAddr src;                      // our querier address, or unspecified for a proxy query
+  net::IpAddr group;                    // unspecified = general query
+  std::vector<net::IpAddr> sources;     // group-and-source-specific query
+  uint32_t max_resp_ms = 0;
+  bool suppress = false;
+  uint8_t qrv = 2;
+  uint32_t qqi_s = 125;
+  PortMask egress;
+};
+
+// What to do with the control packet that was just handed to receive().
+struct PacketDisposition {
+  enum class Kind : uint8_t { Forward, Drop } kind = Kind::Forward;
+  PortMask egress;                      // ingress port never included
+};
+
+struct Actions {
+  std::vector<FwdUpdate> fwd;
+  std::vector<UnregisteredUpdate> unregistered;
+  std::vector<QueryToSend> queries;
+  PacketDisposition packet;
+  void clear() { fwd.clear(); unregistered.clear(); queries.clear(); packet = {}; }
+};
+
+// ---- introspection (control socket) -------------------------------------------------------
+
+struct GroupView {
+  VlanId vlan;
+  net::IpAddr group;
+  std::optional<net::IpAddr> source;
+  bool exclude_mode;                    // any port in EXCLUDE for this group
+  PortMask ports;                       // member ports (router ports not added)
+  bool is_static;
+  Ms expires;                           // time left; 0 for static
+};
+struct RouterView {
+  VlanId vlan;
+  net::Family family;
+  PortId port;
+  bool is_static;
+  Ms expires;                           // 0 for static
+};
+struct QuerierView {
+  VlanId vlan;
+  net::Family family;
+  std::optional<net::IpAddr> querier;   // elected querier (ourselves when self)
+  bool self;
+  uint8_t version;                      // IGMP 1|2|3 or MLD 1|2 in use
+  Ms expires;                           // other-querier-present time left; 0 when self
+};
+
+struct Counters {
+  uint64_t messages = 0, queries = 0, reports = 0, leaves = 0, records = 0;
+  uint64_t pim_hellos = 0, mrd = 0;
+  uint64_t ignored_link_local = 0, ignored_ssm = 0, ignored_not_multicast = 0;
+  uint64_t ignored_unknown_vlan = 0, ignored_not_querier_leave = 0;
+  uint64_t refused_port_limit = 0, refused_table_full = 0;
+  uint64_t queries_sent = 0, groups_expired = 0;
+};
+
+class Engine {
+ public:
+  explicit Engine(EngineConfig cfg);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Startup: initial unregistered sets of every VLAN and family, static groups and static
+  // router ports published, and the startup queries of enabled queriers scheduled.
+  void start(Ms now, Actions& out);
+
+  // A decoded control message received on `port` in `vlan`. Sets out.packet to the ports the
+  // original frame must be forwarded to (reports/leaves: router ports only; queries, PIM, MRD:
+  // the VLAN), and appends any forwarding changes and queries it causes.
+  void receive(const net::McastMessage& msg, VlanId vlan, PortId port, Ms now, Actions& out);
+
+  // Runs every timer due at or before `now`.
+  void advance(Ms now, Actions& out);
+  // The earliest time advance() has work to do; Ms::max() when none.
+  Ms next_deadline() const;
+
+  // Link state: down flushes memberships and router state learned on the port at once;
+  // up sends a general query (own or proxy) into the VLANs of the port (topology change).
+  void set_link(PortId port, bool up, Ms now, Actions& out);
+
+  std::vector<GroupView> groups(Ms now) const;
+  std::vector<RouterView> routers(Ms now) const;
+  std::vector<QuerierView> queriers(Ms now) const;
+  const Counters& counters() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mcsnoop::snoop

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs every build, test and demo dependency of mcsnoop on Debian 12 (idempotent).
+# Quiet when all is there; loud and non-zero when anything fails.
+set -euo pipefail
+
+pkgs=(
+  build-essential g++ meson ninja-build pkg-config
+  libdpdk-dev dpdk libpcap-dev
+  libyaml-cpp-dev libspdlog-dev nlohmann-json3-dev
+  libgtest-dev libgmock-dev
+  clang libclang-rt-14-dev
+  python3 python3-scapy iproute2 procps
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "setup.sh: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+echo "setup.sh: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+if ! $sudo apt-get update -qq >/tmp/mcsnoop-apt.log 2>&1 ||
+   ! $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >>/tmp/mcsnoop-apt.log 2>&1; then
+  echo "setup.sh: apt-get failed; see /tmp/mcsnoop-apt.log:" >&2
+  tail -20 /tmp/mcsnoop-apt.log >&2
+  exit 1
+fi
