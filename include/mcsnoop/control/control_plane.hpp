@@ -1,0 +1,91 @@
+// The control lcore: the only writer of the MFT, the MAC table and the unregistered sets.
+//
+// Each poll_once() drains the punt ring (decodes with `net`, runs the `snoop` engine with the
+// monotonic clock, forwards the frame where the engine says, applies forwarding changes,
+// transmits the queries the engine asks for), applies MAC learning events, runs the engine's
+// timers, watches link state, ages MACs, reclaims retired table entries and serves the control
+// socket. Nothing in it blocks: the socket is polled, not waited on.
+//
+// Thread safety: one ControlPlane per switch; every call from the control lcore only.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "mcsnoop/dataplane/dataplane.hpp"
+#include "mcsnoop/mgmt/control_server.hpp"
+#include "mcsnoop/net/decode.hpp"
+#include "mcsnoop/snoop/engine.hpp"
+
+namespace mcsnoop::control {
+
+struct ControlCounters {
+  uint64_t punted_frames = 0;
+  uint64_t decoded = 0;
+  uint64_t flooded_unrecognized = 0;   // unknown IGMP types etc. (RFC 4541 2.1.1(3))
+  uint64_t decode_errors[net::kDecodeResultCount] = {};
+  uint64_t mft_refused = 0;            // table full / backlog: the group stays unregistered
+  uint64_t queries_built = 0;
+  uint64_t frames_lost_no_mbuf = 0;
+  uint64_t learn_events = 0;
+  uint64_t macs_learned = 0, macs_moved = 0, macs_aged = 0, mac_table_full = 0;
+  uint64_t link_changes = 0;
+};
+
+class ControlPlane {
+ public:
+  ControlPlane(dataplane::Dataplane& dp, snoop::EngineConfig engine_config);
+  ~ControlPlane();
+
+  // Opens the control socket (empty path: no socket) and starts the engine: initial
+  // unregistered sets, static entries and startup queries go out at once.
+  bool start(const std::string& socket_path, std::string* err);
+
+  // One pass of the loop at time `now_ms` (the data plane clock's milliseconds).
+  // Returns how much work was done (0 = idle).
+  unsigned poll_once(uint64_t now_ms);
+  // Loops until `stop` is set, sleeping briefly when idle so a shared core is not starved.
+  void run(const std::atomic<bool>& stop);
+
+  // JSON views served on the socket (the contract's `show` commands).
+  nlohmann::json show_ports() const;
+  nlohmann::json show_stats() const;
+  nlohmann::json show_groups() const;
+  nlohmann::json show_routers() const;
+  nlohmann::json show_querier() const;
+
+  const snoop::Engine& engine() const { return engine_; }
+  const ControlCounters& counters() const { return counters_; }
+  mgmt::ControlServer& server() { return server_; }
+
+ private:
+  unsigned drain_punts();
+  unsigned drain_learns();
+  void handle_control_frame(rte_mbuf* m);
+  void apply(snoop::Actions& actions, rte_mbuf* frame);
+  void send_query(const snoop::QueryToSend& q);
+  void poll_links();
+  void register_handlers();
+  std::string port_name(PortId p) const;
+
+  dataplane::Dataplane& dp_;
+  snoop::Engine engine_;
+  snoop::Actions actions_;
+  net::McastMessage msg_;
+  mgmt::ControlServer server_;
+  ControlCounters counters_;
+  std::vector<uint8_t> frame_buf_;
+  std::vector<uint8_t> build_buf_;
+  uint64_t now_ms_ = 0;
+  uint64_t next_link_poll_ = 0;
+  uint64_t next_housekeeping_ = 0;
+  uint64_t next_socket_poll_ = 0;
+  bool started_ = false;
+};
+
+}  // namespace mcsnoop::control

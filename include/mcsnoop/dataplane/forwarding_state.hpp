@@ -1,0 +1,75 @@
+// Per-port and per-VLAN facts the workers read on every frame.
+//
+// Static parts are written once before the workers start and never again. The one dynamic part,
+// each VLAN's unregistered-multicast set per address family, is a single 64-bit word the control
+// lcore stores with release order and workers load relaxed: a whole PortMask, never torn, and a
+// stale value for one burst is harmless.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <bitset>
+#include <cstdint>
+#include <memory>
+
+#include "mcsnoop/core/port_mask.hpp"
+#include "mcsnoop/dataplane/spec.hpp"
+
+namespace mcsnoop::dataplane {
+
+inline constexpr unsigned kVlanCount = 4096;
+
+struct PortState {
+  uint16_t dpdk_port = 0;
+  VlanMode mode = VlanMode::Access;
+  VlanId access_vlan = 0;
+  VlanId native_vlan = 0;               // trunk; 0 = untagged frames are dropped
+  std::bitset<kVlanCount> tagged_vlans; // trunk: VLANs accepted and sent tagged
+  std::atomic<bool> link_up{false};
+
+  // The VLAN an arriving frame belongs to, or 0 when the port does not carry it.
+  // `vid` is the 802.1Q VID when `tagged` (priority tags are stripped before this is asked).
+  VlanId ingress_vlan(bool tagged, VlanId vid) const {
+    if (!tagged) return mode == VlanMode::Access ? access_vlan : native_vlan;
+    if (mode == VlanMode::Access) return vid == access_vlan ? vid : 0;
+    if (vid == native_vlan || tagged_vlans.test(vid)) return vid;
+    return 0;
+  }
+};
+
+struct alignas(64) VlanState {
+  PortMask members;                     // ports carrying the VLAN
+  PortMask untagged;                    // members where it leaves untagged (access, trunk native)
+  bool exists = false;
+  bool snoop_igmp = false;
+  bool snoop_mld = false;
+  std::array<std::atomic<uint64_t>, 2> unregistered{};  // by net::Family: V4 = 0, V6 = 1
+
+  PortMask unregistered_ports(unsigned family) const {
+    return PortMask(unregistered[family].load(std::memory_order_relaxed));
+  }
+};
+
+class ForwardingState {
+ public:
+  explicit ForwardingState(const SwitchSpec& spec);
+
+  unsigned port_count() const { return nports_; }
+  PortState& port(PortId p) { return ports_[p]; }
+  const PortState& port(PortId p) const { return ports_[p]; }
+  VlanState& vlan(VlanId v) { return vlans_[v]; }
+  const VlanState& vlan(VlanId v) const { return vlans_[v]; }
+
+  // Control lcore only: publish where unregistered multicast of `family` goes in `vlan`.
+  void set_unregistered(VlanId vlan, unsigned family, PortMask ports) {
+    vlans_[vlan].unregistered[family].store((ports & vlans_[vlan].members).bits(),
+                                            std::memory_order_release);
+  }
+
+ private:
+  unsigned nports_;
+  std::unique_ptr<PortState[]> ports_;
+  std::unique_ptr<VlanState[]> vlans_;
+};
+
+}  // namespace mcsnoop::dataplane

@@ -1,0 +1,52 @@
+// What the data plane is asked to build: ports, VLANs, lcores and table sizes.
+//
+// The app derives a SwitchSpec from the validated YAML config; pipeline tests build one by hand.
+// Keeping this separate from config::Config lets the data plane be tested without YAML.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "mcsnoop/core/port_mask.hpp"
+
+namespace mcsnoop::dataplane {
+
+enum class VlanMode : uint8_t { Access, Trunk };
+
+struct PortSpec {
+  std::string name;
+  std::string device;                 // PCI address, vdev spec, or the name of an existing ethdev
+  VlanMode mode = VlanMode::Access;
+  VlanId access_vlan = 1;             // access ports
+  std::vector<VlanId> allowed_vlans;  // trunk ports: carried tagged
+  VlanId native_vlan = 0;             // trunk ports: VLAN of untagged frames; 0 = none
+  uint32_t punt_rate_pps = 1000;      // IGMP/MLD/PIM/MRD packets per second punted from this port
+};
+
+struct VlanSpec {
+  VlanId id = 1;
+  bool snoop_igmp = true;             // punt IGMP/PIM/MRD (else flood them like data)
+  bool snoop_mld = true;              // punt MLD and IPv6 MRD
+};
+
+struct LcoreSpec {
+  unsigned control = 0;
+  std::vector<unsigned> workers;      // run-to-completion lcores (RX + TX)
+  std::vector<unsigned> rx;           // split roles: RX lcores ...
+  std::vector<unsigned> tx;           // ... handing bursts to TX lcores
+  bool split() const { return !rx.empty(); }
+};
+
+struct SwitchSpec {
+  std::vector<PortSpec> ports;        // index = PortId
+  std::vector<VlanSpec> vlans;
+  LcoreSpec lcores;
+  uint32_t mac_table_size = 65536;
+  std::chrono::milliseconds mac_aging{300'000};
+  uint32_t mft_capacity = 131072;
+  uint32_t mbufs = 16383;             // packet pool size (per switch)
+};
+
+}  // namespace mcsnoop::dataplane

@@ -1,0 +1,86 @@
+// The TX stage: replicate a frame to its egress ports with the right VLAN tag on each copy,
+// buffer per port, and flush in bursts.
+//
+// Replication is by mbuf reference count: every egress port that wants the frame as it arrived
+// (tagged or untagged) gets the same mbuf. Ports that want the other form share ONE variant: a
+// small header mbuf carrying the rewritten Ethernet header, chained to an indirect clone of the
+// original payload. So a frame costs at most one header copy however wide its fan-out.
+//
+// Thread safety: a TxStage belongs to one lcore (a worker, a TX lcore, or the control lcore) and
+// must only be used from it. It transmits on TX queues that no other lcore uses; where a device
+// has too few queues for the control lcore, the control lcore's copies go through an inject ring
+// to worker 0 instead (see InjectItem).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "mcsnoop/core/port_mask.hpp"
+#include "mcsnoop/dataplane/counters.hpp"
+
+namespace mcsnoop::dataplane {
+
+inline constexpr unsigned kBurst = 32;
+
+// One frame the control lcore hands to a worker for a port whose device lacks a control queue.
+struct InjectItem {
+  rte_mbuf* m;
+  uint64_t port;  // PortId
+};
+static_assert(sizeof(InjectItem) == 16);
+
+struct TxTarget {
+  uint16_t dpdk_port = 0;
+  uint16_t queue = 0;
+  rte_ring* inject = nullptr;  // when set, copies go here instead of to (dpdk_port, queue)
+};
+
+class TxStage {
+ public:
+  TxStage() = default;
+  TxStage(const TxStage&) = delete;
+  TxStage& operator=(const TxStage&) = delete;
+
+  // `counters` is this lcore's per-port counter array, indexed by PortId.
+  void init(std::vector<TxTarget> targets, rte_mempool* header_pool, rte_mempool* clone_pool,
+            PortCounters* counters);
+
+  // Sends `m` to every port in `egress`. The frame's Ethernet header carries one 802.1Q tag
+  // with `vlan` iff `tagged`; ports in `untagged_ports` get it without a tag, the others with
+  // one. Consumes `m` (its reference is passed on or released).
+  void emit(rte_mbuf* m, VlanId vlan, bool tagged, PortMask egress, PortMask untagged_ports);
+
+  // Sends a single-port frame as it is (no tag change).
+  void emit_one(rte_mbuf* m, PortId port) { enqueue(port, m); }
+
+  // Transmits everything buffered.
+  void flush();
+
+ private:
+  struct alignas(64) Buffer {
+    uint16_t n = 0;
+    std::array<rte_mbuf*, kBurst> pkts{};
+  };
+
+  void enqueue(PortId port, rte_mbuf* m) {
+    Buffer& b = buffers_[port];
+    b.pkts[b.n++] = m;
+    if (b.n == kBurst) flush_port(port);
+  }
+  void flush_port(PortId port);
+  rte_mbuf* make_variant(rte_mbuf* m, VlanId vlan, bool to_tagged);
+
+  std::vector<TxTarget> targets_;
+  std::vector<Buffer> buffers_;
+  rte_mempool* header_pool_ = nullptr;
+  rte_mempool* clone_pool_ = nullptr;
+  PortCounters* counters_ = nullptr;
+};
+
+}  // namespace mcsnoop::dataplane

@@ -1,0 +1,105 @@
+// Data-path lcores.
+//
+// A Worker polls its RX queues, runs the RX stage on each burst (parse, VLAN admission,
+// learning, classification, table lookups, punting) and then either the TX stage itself
+// (run-to-completion, the default) or hands the decided frames to a TX lcore over a ring
+// (split roles). A TxWorker is the other half of split roles. Both use the same stage code.
+//
+// Thread safety: each object belongs to the lcore that runs it. Shared tables are read
+// lock-free; the worker reports a quiescent state to the RCU domain once per loop iteration.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <vector>
+
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "mcsnoop/dataplane/clock.hpp"
+#include "mcsnoop/dataplane/counters.hpp"
+#include "mcsnoop/dataplane/forwarding_state.hpp"
+#include "mcsnoop/dataplane/learn_event.hpp"
+#include "mcsnoop/dataplane/token_bucket.hpp"
+#include "mcsnoop/dataplane/tx_stage.hpp"
+
+namespace mcsnoop::mft { class Table; class RcuDomain; }
+namespace mcsnoop::l2 { class MacTable; }
+
+namespace mcsnoop::dataplane {
+
+// What every data-path lcore reads; owned by the Dataplane.
+struct SharedTables {
+  ForwardingState* state = nullptr;
+  const mft::Table* mft = nullptr;
+  const l2::MacTable* macs = nullptr;
+  mft::RcuDomain* rcu = nullptr;
+  rte_ring* punt = nullptr;    // MP/SC: workers -> control lcore, control frames
+  rte_ring* learn = nullptr;   // MP/SC: workers -> control lcore, LearnEvent elements
+  const TscClock* clock = nullptr;
+  uint64_t mac_refresh_ms = 75'000;  // re-report a known MAC after this long (aging / 4)
+};
+
+struct RxQueue {
+  PortId port;
+  uint16_t dpdk_port;
+  uint16_t queue;
+};
+
+class Worker {
+ public:
+  // `index` is the worker's RCU reader id. `handoff` is null for run-to-completion, else the
+  // ring to this worker's TX lcore. `inject` (may be null) carries control-lcore frames this
+  // worker transmits for devices without a control TX queue.
+  Worker(unsigned index, const SharedTables& shared, std::vector<RxQueue> rxqs,
+         std::vector<TxTarget> tx_targets, rte_mempool* header_pool, rte_mempool* clone_pool,
+         const std::vector<uint32_t>& punt_rate_pps, rte_ring* handoff, rte_ring* inject);
+
+  // One pass over every RX queue, then transmit what is buffered and report quiescence.
+  // Returns the number of frames received.
+  unsigned poll_once();
+  // Polls until `stop` is set. Registers with the RCU domain for the duration.
+  void run(const std::atomic<bool>& stop);
+
+  const PortCounters* counters() const { return counters_.data(); }
+  unsigned index() const { return index_; }
+
+  // The RX stage on one burst that arrived on `in`; exposed for benchmarks and tests.
+  void rx_burst(PortId in, rte_mbuf** pkts, uint16_t n);
+
+ private:
+  void deliver(rte_mbuf* m, PortId in, VlanId vlan, bool tagged, PortMask egress);
+
+  unsigned index_;
+  SharedTables t_;
+  std::vector<RxQueue> rxqs_;
+  std::vector<PortCounters> counters_;
+  std::vector<TokenBucket> punt_buckets_;
+  TxStage tx_;
+  rte_ring* handoff_;
+  rte_ring* inject_;
+  LearnFilter learn_filter_;
+  uint64_t now_ms_ = 0;
+};
+
+// Transmits control-lcore frames queued on `inject` (see InjectItem) through `tx`.
+void drain_inject(rte_ring* inject, TxStage& tx);
+
+class TxWorker {
+ public:
+  TxWorker(unsigned index, std::vector<rte_ring*> inputs, std::vector<TxTarget> tx_targets,
+           const ForwardingState* state, rte_mempool* header_pool, rte_mempool* clone_pool,
+           unsigned nports, rte_ring* inject);
+  unsigned poll_once();
+  void run(const std::atomic<bool>& stop);
+  const PortCounters* counters() const { return counters_.data(); }
+
+ private:
+  std::vector<rte_ring*> inputs_;
+  rte_ring* inject_;
+  const ForwardingState* state_;
+  std::vector<PortCounters> counters_;
+  TxStage tx_;
+};
+
+}  // namespace mcsnoop::dataplane

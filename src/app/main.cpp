@@ -1,0 +1,181 @@
+// mcsnoop: an L2 switch on DPDK with IGMP/MLD snooping (RFC 4541).
+//
+//   mcsnoop -c CONFIG.yaml [--check] [-- EAL args...]
+//
+// Exit codes: 0 clean stop (SIGINT/SIGTERM) or valid config with --check; 1 runtime failure;
+// 2 invalid config or usage.
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <rte_eal.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <spdlog/spdlog.h>
+
+#include "logging.hpp"
+#include "mcsnoop/config/loader.hpp"
+#include "mcsnoop/control/control_plane.hpp"
+#include "mcsnoop/dataplane/dataplane.hpp"
+#include "wiring.hpp"
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+void on_signal(int) { g_stop.store(true); }
+
+void usage(FILE* out) {
+  std::fputs(
+      "usage: mcsnoop -c CONFIG.yaml [--check] [-- EAL arguments...]\n"
+      "  -c, --config FILE   configuration (YAML, see docs/configuration.md)\n"
+      "      --check         validate the configuration and exit (0 valid, 2 invalid)\n"
+      "  -h, --help          this text\n"
+      "Arguments after -- are appended to dpdk.eal_args.\n",
+      out);
+}
+
+struct Args {
+  std::string config;
+  bool check = false;
+  std::vector<std::string> eal_extra;
+};
+
+int parse_args(int argc, char** argv, Args& a) {
+  for (int i = 1; i < argc; ++i) {
+    std::string s = argv[i];
+    if (s == "--") {
+      for (++i; i < argc; ++i) a.eal_extra.emplace_back(argv[i]);
+      break;
+    }
+    if ((s == "-c" || s == "--config") && i + 1 < argc) {
+      a.config = argv[++i];
+    } else if (s.rfind("--config=", 0) == 0) {
+      a.config = s.substr(9);
+    } else if (s == "--check") {
+      a.check = true;
+    } else if (s == "-h" || s == "--help") {
+      usage(stdout);
+      return 0;
+    } else {
+      std::fprintf(stderr, "mcsnoop: unknown argument '%s'\n", s.c_str());
+      usage(stderr);
+      return 2;
+    }
+  }
+  if (a.config.empty()) {
+    std::fputs("mcsnoop: -c CONFIG.yaml is required\n", stderr);
+    usage(stderr);
+    return 2;
+  }
+  return -1;
+}
+
+struct ControlLaunch {
+  mcsnoop::control::ControlPlane* control;
+};
+
+int control_lcore_main(void* arg) {
+  static_cast<ControlLaunch*>(arg)->control->run(g_stop);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace mcsnoop;
+  Args args;
+  if (int rc = parse_args(argc, argv, args); rc >= 0) return rc;
+
+  config::LoadResult loaded = config::load_file(args.config);
+  for (const auto& w : loaded.warnings) std::fprintf(stderr, "warning: %s\n", w.to_string().c_str());
+  if (!loaded.ok()) {
+    for (const auto& e : loaded.errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
+    return 2;
+  }
+  const config::Config& cfg = *loaded.config;
+  if (args.check) {
+    std::printf("%s: configuration is valid (%zu ports, %zu VLANs)\n", args.config.c_str(),
+                cfg.ports.size(), cfg.vlans.size());
+    return 0;
+  }
+
+  std::string err;
+  if (!app::setup_logging(cfg.logging.level, cfg.logging.file, &err)) {
+    std::fprintf(stderr, "mcsnoop: %s\n", err.c_str());
+    return 2;
+  }
+  app::route_dpdk_log();
+
+  std::vector<std::string> eal = app::make_eal_args(cfg, argv[0], args.eal_extra);
+  std::vector<char*> eal_argv;
+  for (auto& s : eal) eal_argv.push_back(s.data());
+  eal_argv.push_back(nullptr);
+  if (rte_eal_init(static_cast<int>(eal.size()), eal_argv.data()) < 0) {
+    spdlog::error("EAL initialisation failed: {} (dpdk.eal_args)", rte_strerror(rte_errno));
+    return 1;
+  }
+
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+
+  int rc = 0;
+  {
+    std::unique_ptr<dataplane::Dataplane> dp = dataplane::Dataplane::create(app::make_switch_spec(cfg), &err);
+    if (!dp) {
+      spdlog::error("{}", err);
+      rte_eal_cleanup();
+      return 1;
+    }
+    std::array<uint8_t, 6> mac{};
+    std::memcpy(mac.data(), dp->port_info(0).mac, 6);
+    control::ControlPlane control(*dp, app::make_engine_config(cfg, mac));
+    if (!control.start(cfg.control.socket, &err)) {
+      spdlog::error("control.socket: {}", err);
+      dp.reset();
+      rte_eal_cleanup();
+      return 1;
+    }
+    if (!dp->launch(&err)) {
+      spdlog::error("{}", err);
+      rc = 1;
+    } else {
+      for (PortId p = 0; p < dp->port_count(); ++p) {
+        const auto& pi = dp->port_info(p);
+        spdlog::info("port {}: {} (ethdev {}, {} rx / {} tx queues{})", pi.name, cfg.ports[p].device,
+                     pi.dpdk_port, pi.rx_queues, pi.tx_queues,
+                     pi.control_queue ? "" : ", control frames via worker 0");
+      }
+      spdlog::info("mcsnoop ready: {} ports, {} VLANs, control socket {}", dp->port_count(), cfg.vlans.size(),
+                   cfg.control.socket);
+      if (cfg.cores.control == rte_lcore_id()) {
+        control.run(g_stop);
+      } else {
+        ControlLaunch cl{&control};
+        if (rte_eal_remote_launch(control_lcore_main, &cl, cfg.cores.control) != 0) {
+          spdlog::error("cores.control: cannot launch on lcore {}", cfg.cores.control);
+          g_stop.store(true);
+          rc = 1;
+        } else {
+          while (!g_stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+          rte_eal_wait_lcore(cfg.cores.control);
+        }
+      }
+    }
+    spdlog::info("stopping");
+    dp->shutdown();
+    const unsigned in_use = dp->mbufs_in_use();
+    if (in_use != 0) spdlog::warn("{} mbufs still in use at exit", in_use);
+    else spdlog::info("stopped cleanly: all mbufs returned");
+    control.server().close();
+  }
+  rte_eal_cleanup();
+  return rc;
+}

@@ -1,0 +1,114 @@
+#include "wiring.hpp"
+
+namespace mcsnoop::app {
+
+namespace {
+
+snoop::RouterMode to_engine(config::RouterMode m) {
+  switch (m) {
+    case config::RouterMode::Always: return snoop::RouterMode::Always;
+    case config::RouterMode::Never: return snoop::RouterMode::Never;
+    case config::RouterMode::Auto: break;
+  }
+  return snoop::RouterMode::Auto;
+}
+
+snoop::UnregisteredPolicy to_engine(config::UnregisteredPolicy p) {
+  switch (p) {
+    case config::UnregisteredPolicy::RouterPorts: return snoop::UnregisteredPolicy::RouterPorts;
+    case config::UnregisteredPolicy::Drop: return snoop::UnregisteredPolicy::Drop;
+    case config::UnregisteredPolicy::Flood: break;
+  }
+  return snoop::UnregisteredPolicy::Flood;
+}
+
+net::IpAddr link_local_from_mac(const std::array<uint8_t, 6>& mac) {
+  uint8_t b[16] = {0xfe, 0x80};
+  b[8] = mac[0] ^ 0x02;  // universal/local bit flipped (RFC 4291 appendix A)
+  b[9] = mac[1];
+  b[10] = mac[2];
+  b[11] = 0xff;
+  b[12] = 0xfe;
+  b[13] = mac[3];
+  b[14] = mac[4];
+  b[15] = mac[5];
+  return net::IpAddr::v6_bytes(b);
+}
+
+}  // namespace
+
+dataplane::SwitchSpec make_switch_spec(const config::Config& cfg) {
+  dataplane::SwitchSpec s;
+  for (const config::Port& p : cfg.ports) {
+    dataplane::PortSpec ps;
+    ps.name = p.name;
+    ps.device = p.device;
+    ps.mode = p.vlan_mode == config::VlanMode::Access ? dataplane::VlanMode::Access : dataplane::VlanMode::Trunk;
+    ps.access_vlan = p.vlan;
+    ps.allowed_vlans = p.allowed_vlans;
+    ps.native_vlan = p.native_vlan.value_or(0);
+    ps.punt_rate_pps = p.igmp_rate_limit;
+    s.ports.push_back(std::move(ps));
+  }
+  for (const config::Vlan& v : cfg.vlans) {
+    dataplane::VlanSpec vs;
+    vs.id = v.id;
+    vs.snoop_igmp = v.snooping;
+    vs.snoop_mld = v.snooping && v.effective.mld;
+    s.vlans.push_back(vs);
+  }
+  s.lcores.control = cfg.cores.control;
+  s.lcores.workers = cfg.cores.workers;
+  s.lcores.rx = cfg.cores.rx;
+  s.lcores.tx = cfg.cores.tx;
+  s.mac_table_size = cfg.mac_table.size;
+  s.mac_aging = cfg.mac_table.aging_time;
+  s.mft_capacity = std::max<uint32_t>(1024, cfg.snooping.max_groups * 2);
+  return s;
+}
+
+snoop::EngineConfig make_engine_config(const config::Config& cfg, const std::array<uint8_t, 6>& switch_mac) {
+  snoop::EngineConfig e;
+  e.max_groups = cfg.snooping.max_groups;
+  for (const config::Port& p : cfg.ports) {
+    snoop::PortConfig pc;
+    pc.router = to_engine(p.multicast_router);
+    pc.fast_leave = p.fast_leave;
+    pc.max_groups = p.max_groups;
+    pc.flood_unregistered = p.flood_unregistered;
+    e.ports.push_back(pc);
+  }
+  for (const config::Vlan& v : cfg.vlans) {
+    snoop::VlanConfig vc;
+    vc.id = v.id;
+    vc.snooping = v.snooping;
+    vc.mld = v.effective.mld;
+    vc.timers.robustness = v.effective.robustness;
+    vc.timers.query_interval = v.effective.query_interval;
+    vc.timers.query_response_interval = v.effective.query_response_interval;
+    vc.timers.last_member_query_interval = v.effective.last_member_query_interval;
+    vc.timers.last_member_query_count = v.effective.last_member_query_count;
+    vc.unregistered = to_engine(v.effective.unregistered);
+    vc.querier.enabled = v.querier.enabled;
+    vc.querier.address = v.querier.address;
+    vc.querier.version = v.querier.version;
+    vc.querier.address6 = v.querier.address6;
+    if (v.querier.enabled && !vc.querier.address6) vc.querier.address6 = link_local_from_mac(switch_mac);
+    vc.querier.mld_version = v.querier.mld_version;
+    for (const config::StaticGroup& g : v.static_groups)
+      vc.static_groups.push_back(snoop::StaticGroup{g.group, g.source, g.ports});
+    vc.members = v.members;
+    e.vlans.push_back(std::move(vc));
+  }
+  return e;
+}
+
+std::vector<std::string> make_eal_args(const config::Config& cfg, const std::string& argv0,
+                                       const std::vector<std::string>& extra) {
+  std::vector<std::string> args{argv0};
+  args.insert(args.end(), cfg.dpdk.eal_args.begin(), cfg.dpdk.eal_args.end());
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+}  // namespace mcsnoop::app

@@ -1,0 +1,232 @@
+#include "mcsnoop/control/control_plane.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <spdlog/spdlog.h>
+
+#include "mcsnoop/control/query_frame.hpp"
+#include "mcsnoop/dataplane/learn_event.hpp"
+#include "mcsnoop/dataplane/mbuf_meta.hpp"
+#include "mcsnoop/l2/mac_table.hpp"
+#include "mcsnoop/mft/mft.hpp"
+#include "mcsnoop/net/frame_classify.hpp"
+
+namespace mcsnoop::control {
+
+namespace {
+
+constexpr uint64_t kLinkPollMs = 200;
+constexpr uint64_t kHousekeepingMs = 100;
+constexpr uint64_t kSocketPollMs = 5;
+constexpr size_t kMacAgeBudget = 4096;
+constexpr unsigned kBurst = dataplane::kBurst;
+
+unsigned family_index(net::Family f) { return f == net::Family::V4 ? 0 : 1; }
+
+}  // namespace
+
+ControlPlane::ControlPlane(dataplane::Dataplane& dp, snoop::EngineConfig engine_config)
+    : dp_(dp), engine_(std::move(engine_config)) {
+  frame_buf_.resize(16384);
+  build_buf_.reserve(2048);
+}
+
+ControlPlane::~ControlPlane() { server_.close(); }
+
+bool ControlPlane::start(const std::string& socket_path, std::string* err) {
+  if (!socket_path.empty() && !server_.open(socket_path, err)) return false;
+  register_handlers();
+  now_ms_ = dp_.clock().now_ms();
+  // Link state first, so the engine knows which ports are up before its startup queries.
+  for (PortId p = 0; p < dp_.port_count(); ++p) {
+    rte_eth_link link{};
+    rte_eth_link_get_nowait(dp_.port_info(p).dpdk_port, &link);
+    dp_.state().port(p).link_up.store(link.link_status == RTE_ETH_LINK_UP);
+  }
+  actions_.clear();
+  engine_.start(snoop::Ms(now_ms_), actions_);
+  apply(actions_, nullptr);
+  dp_.control_tx().flush();
+  started_ = true;
+  return true;
+}
+
+std::string ControlPlane::port_name(PortId p) const {
+  return p < dp_.port_count() ? dp_.port_info(p).name : "port" + std::to_string(p);
+}
+
+// ---- the loop --------------------------------------------------------------------------------
+
+unsigned ControlPlane::poll_once(uint64_t now_ms) {
+  now_ms_ = now_ms;
+  unsigned work = drain_punts();
+  work += drain_learns();
+  if (engine_.next_deadline() <= snoop::Ms(now_ms)) {
+    actions_.clear();
+    engine_.advance(snoop::Ms(now_ms), actions_);
+    apply(actions_, nullptr);
+    ++work;
+  }
+  if (now_ms >= next_link_poll_) {
+    poll_links();
+    next_link_poll_ = now_ms + kLinkPollMs;
+  }
+  if (now_ms >= next_housekeeping_) {
+    const auto aging = static_cast<uint64_t>(dp_.spec().mac_aging.count());
+    counters_.macs_aged += dp_.macs().age(now_ms, aging, kMacAgeBudget);
+    dp_.mft().reclaim();
+    next_housekeeping_ = now_ms + kHousekeepingMs;
+  }
+  if (now_ms >= next_socket_poll_) {
+    server_.poll();
+    next_socket_poll_ = now_ms + kSocketPollMs;
+  }
+  dp_.control_tx().flush();
+  return work;
+}
+
+void ControlPlane::run(const std::atomic<bool>& stop) {
+  while (!stop.load(std::memory_order_relaxed)) {
+    if (poll_once(dp_.clock().now_ms()) == 0) std::this_thread::sleep_for(std::chrono::microseconds(100));
+  }
+}
+
+// ---- punted control frames -----------------------------------------------------------------
+
+unsigned ControlPlane::drain_punts() {
+  rte_mbuf* pkts[kBurst];
+  const unsigned n = rte_ring_sc_dequeue_burst(dp_.punt_ring(), reinterpret_cast<void**>(pkts), kBurst, nullptr);
+  for (unsigned i = 0; i < n; ++i) handle_control_frame(pkts[i]);
+  counters_.punted_frames += n;
+  return n;
+}
+
+void ControlPlane::handle_control_frame(rte_mbuf* m) {
+  const dataplane::MbufMeta md = dataplane::meta(m);
+  const uint32_t len = std::min<uint32_t>(m->pkt_len, static_cast<uint32_t>(frame_buf_.size()));
+  const auto* data = static_cast<const uint8_t*>(rte_pktmbuf_read(m, 0, len, frame_buf_.data()));
+  const net::FrameInfo fi = net::classify_frame(data, len);
+  const dataplane::VlanState& vs = dp_.state().vlan(md.vlan);
+  const PortMask flood = vs.members.without(md.in_port);
+
+  net::DecodeNotes notes;
+  const net::DecodeResult r = net::decode_l3(fi.ethertype, data + fi.l3_offset, len - fi.l3_offset, msg_, &notes);
+  switch (r) {
+    case net::DecodeResult::Ok:
+      ++counters_.decoded;
+      actions_.clear();
+      engine_.receive(msg_, md.vlan, md.in_port, snoop::Ms(now_ms_), actions_);
+      apply(actions_, m);
+      return;
+    case net::DecodeResult::UnknownType:
+    case net::DecodeResult::NotControl:
+    case net::DecodeResult::QueryBadLength:
+    case net::DecodeResult::Fragment:
+      // Not something to learn from, but legitimate traffic: flood it in the VLAN unchanged
+      // (RFC 4541 2.1.1(3); rfc-checklist E26, E30).
+      ++counters_.decode_errors[static_cast<unsigned>(r)];
+      ++counters_.flooded_unrecognized;
+      dp_.control_tx().emit(m, md.vlan, md.tagged, flood, vs.untagged);
+      return;
+    default:
+      // Malformed: learn nothing and do not flood (RFC 4541 2.1.1(5)); count it.
+      ++counters_.decode_errors[static_cast<unsigned>(r)];
+      dp_.control_counters(md.in_port).count(dataplane::Drop::ControlInvalid);
+      rte_pktmbuf_free(m);
+      return;
+  }
+}
+
+// Carries out what the engine decided. `frame` is the punted frame the actions answer (or null
+// for timer- and start-driven actions); it is forwarded per actions.packet or freed.
+void ControlPlane::apply(snoop::Actions& a, rte_mbuf* frame) {
+  auto& state = dp_.state();
+  for (const snoop::FwdUpdate& u : a.fwd) {
+    const mft::Key key(u.vlan, u.group, u.source.value_or(net::IpAddr()));
+    if (u.remove) {
+      dp_.mft().erase(key);
+    } else if (!dp_.mft().set(key, u.ports & state.vlan(u.vlan).members)) {
+      ++counters_.mft_refused;
+    }
+  }
+  for (const snoop::UnregisteredUpdate& u : a.unregistered)
+    state.set_unregistered(u.vlan, family_index(u.family), u.ports);
+  for (const snoop::QueryToSend& q : a.queries) send_query(q);
+
+  if (frame != nullptr) {
+    const dataplane::MbufMeta md = dataplane::meta(frame);
+    if (a.packet.kind == snoop::PacketDisposition::Kind::Forward) {
+      const dataplane::VlanState& vs = state.vlan(md.vlan);
+      const PortMask egress = (a.packet.egress & vs.members).without(md.in_port);
+      dp_.control_tx().emit(frame, md.vlan, md.tagged, egress, vs.untagged);
+    } else {
+      rte_pktmbuf_free(frame);
+    }
+  }
+}
+
+void ControlPlane::send_query(const snoop::QueryToSend& q) {
+  const dataplane::VlanState& vs = dp_.state().vlan(q.vlan);
+  const PortMask egress = q.egress & vs.members;
+  if (egress.empty()) return;
+  // The source MAC is the first egress port's own address, as a router's would be.
+  const auto first = static_cast<PortId>(std::countr_zero(egress.bits()));
+  build_query_frame(q, dp_.port_info(first).mac, build_buf_);
+  rte_mbuf* m = rte_pktmbuf_alloc(dp_.packet_pool());
+  if (m == nullptr) {
+    ++counters_.frames_lost_no_mbuf;
+    return;
+  }
+  auto* dst = reinterpret_cast<uint8_t*>(rte_pktmbuf_append(m, static_cast<uint16_t>(build_buf_.size())));
+  if (dst == nullptr) {
+    rte_pktmbuf_free(m);
+    ++counters_.frames_lost_no_mbuf;
+    return;
+  }
+  std::memcpy(dst, build_buf_.data(), build_buf_.size());
+  ++counters_.queries_built;
+  dp_.control_tx().emit(m, q.vlan, /*tagged=*/false, egress, vs.untagged);
+}
+
+// ---- learning, links -----------------------------------------------------------------------
+
+unsigned ControlPlane::drain_learns() {
+  dataplane::LearnEvent ev[kBurst];
+  const unsigned n = rte_ring_sc_dequeue_burst_elem(dp_.learn_ring(), ev, sizeof(ev[0]), kBurst, nullptr);
+  for (unsigned i = 0; i < n; ++i) {
+    switch (dp_.macs().learn(l2::MacKey::from_bytes(ev[i].mac, ev[i].vlan), ev[i].port, now_ms_)) {
+      case l2::LearnResult::New: ++counters_.macs_learned; break;
+      case l2::LearnResult::Moved: ++counters_.macs_moved; break;
+      case l2::LearnResult::Refreshed: break;
+      case l2::LearnResult::TableFull: ++counters_.mac_table_full; break;
+    }
+  }
+  counters_.learn_events += n;
+  return n;
+}
+
+void ControlPlane::poll_links() {
+  for (PortId p = 0; p < dp_.port_count(); ++p) {
+    rte_eth_link link{};
+    if (rte_eth_link_get_nowait(dp_.port_info(p).dpdk_port, &link) != 0) continue;
+    const bool up = link.link_status == RTE_ETH_LINK_UP;
+    auto& ps = dp_.state().port(p);
+    if (ps.link_up.load() == up) continue;
+    ps.link_up.store(up);
+    ++counters_.link_changes;
+    spdlog::info("port {}: link {}{}", port_name(p), up ? "up" : "down",
+                 up ? fmt::format(" ({} Mbps)", link.link_speed) : std::string());
+    if (!up) dp_.macs().flush_port(p);
+    actions_.clear();
+    engine_.set_link(p, up, snoop::Ms(now_ms_), actions_);
+    apply(actions_, nullptr);
+  }
+}
+
+}  // namespace mcsnoop::control

@@ -1,0 +1,139 @@
+// The contract's `show` commands as JSON, built from the engine and the data plane counters.
+#include <cmath>
+
+#include "mcsnoop/control/control_plane.hpp"
+#include "mcsnoop/l2/mac_table.hpp"
+#include "mcsnoop/mft/mft.hpp"
+
+namespace mcsnoop::control {
+
+namespace {
+
+using nlohmann::json;
+
+// Seconds with millisecond precision, as the contract's expires_s.
+json seconds(snoop::Ms ms) { return std::round(static_cast<double>(ms.count())) / 1000.0; }
+
+const char* family_name(net::Family f) { return f == net::Family::V4 ? "ipv4" : "ipv6"; }
+
+json drops_json(const dataplane::PortCounters& c) {
+  json d = json::object();
+  for (size_t i = 0; i < c.drops.size(); ++i) d[std::string(dataplane::kDropNames[i])] = c.drops[i];
+  return d;
+}
+
+}  // namespace
+
+json ControlPlane::show_ports() const {
+  json out = json::array();
+  for (PortId p = 0; p < dp_.port_count(); ++p) {
+    const dataplane::PortCounters c = dp_.port_counters(p);
+    out.push_back({{"name", port_name(p)},
+                   {"link", dp_.state().port(p).link_up.load() ? "up" : "down"},
+                   {"rx_packets", c.rx_packets},
+                   {"tx_packets", c.tx_packets},
+                   {"rx_bytes", c.rx_bytes},
+                   {"tx_bytes", c.tx_bytes},
+                   {"igmp_rx", c.punted},
+                   {"flooded", c.flooded},
+                   {"mcast_lookups", c.mcast_lookups},
+                   {"mcast_unregistered", c.mcast_unregistered},
+                   {"drops", drops_json(c)}});
+  }
+  return out;
+}
+
+json ControlPlane::show_stats() const {
+  dataplane::PortCounters total;
+  for (PortId p = 0; p < dp_.port_count(); ++p) total += dp_.port_counters(p);
+  json decode = json::object();
+  for (unsigned i = 0; i < net::kDecodeResultCount; ++i)
+    if (i != static_cast<unsigned>(net::DecodeResult::Ok))
+      decode[net::to_string(static_cast<net::DecodeResult>(i))] = counters_.decode_errors[i];
+  const snoop::Counters& e = engine_.counters();
+  const auto& ms = dp_.mft().stats();
+  return {
+      {"ports", dp_.port_count()},
+      {"rx_packets", total.rx_packets},
+      {"tx_packets", total.tx_packets},
+      {"rx_bytes", total.rx_bytes},
+      {"tx_bytes", total.tx_bytes},
+      {"igmp_rx", total.punted},
+      {"flooded", total.flooded},
+      {"mcast_lookups", total.mcast_lookups},
+      {"mcast_unregistered", total.mcast_unregistered},
+      {"drops", drops_json(total)},
+      {"control",
+       {{"punted_frames", counters_.punted_frames},
+        {"decoded", counters_.decoded},
+        {"flooded_unrecognized", counters_.flooded_unrecognized},
+        {"decode", decode},
+        {"queries_sent", counters_.queries_built},
+        {"mft_refused", counters_.mft_refused},
+        {"no_mbuf", counters_.frames_lost_no_mbuf},
+        {"link_changes", counters_.link_changes}}},
+      {"snooping",
+       {{"messages", e.messages}, {"queries", e.queries}, {"reports", e.reports}, {"leaves", e.leaves},
+        {"records", e.records}, {"pim_hellos", e.pim_hellos}, {"mrd", e.mrd},
+        {"ignored_link_local", e.ignored_link_local}, {"ignored_ssm", e.ignored_ssm},
+        {"ignored_not_multicast", e.ignored_not_multicast}, {"ignored_unknown_vlan", e.ignored_unknown_vlan},
+        {"refused_port_limit", e.refused_port_limit}, {"refused_table_full", e.refused_table_full},
+        {"groups_expired", e.groups_expired}}},
+      {"mft", {{"entries", dp_.mft().size()}, {"capacity", dp_.mft().capacity()},
+               {"refused_full", ms.refused_full}, {"pending_reclaim", ms.pending}}},
+      {"mac_table", {{"entries", dp_.macs().size()}, {"learn_events", counters_.learn_events},
+                     {"learned", counters_.macs_learned}, {"moved", counters_.macs_moved},
+                     {"aged", counters_.macs_aged}, {"full", counters_.mac_table_full}}},
+  };
+}
+
+json ControlPlane::show_groups() const {
+  json out = json::array();
+  for (const snoop::GroupView& g : engine_.groups(snoop::Ms(now_ms_))) {
+    json ports = json::array();
+    g.ports.for_each([&](PortId p) { ports.push_back(port_name(p)); });
+    out.push_back({{"vlan", g.vlan},
+                   {"group", g.group.to_string()},
+                   {"source", g.source ? json(g.source->to_string()) : json(nullptr)},
+                   {"mode", g.exclude_mode ? "exclude" : "include"},
+                   {"ports", ports},
+                   {"static", g.is_static},
+                   {"expires_s", g.is_static ? json(nullptr) : seconds(g.expires)}});
+  }
+  return out;
+}
+
+json ControlPlane::show_routers() const {
+  json out = json::array();
+  for (const snoop::RouterView& r : engine_.routers(snoop::Ms(now_ms_))) {
+    out.push_back({{"vlan", r.vlan},
+                   {"family", family_name(r.family)},
+                   {"port", port_name(r.port)},
+                   {"kind", r.is_static ? "static" : "learned"},
+                   {"expires_s", r.is_static ? json(nullptr) : seconds(r.expires)}});
+  }
+  return out;
+}
+
+json ControlPlane::show_querier() const {
+  json out = json::array();
+  for (const snoop::QuerierView& q : engine_.queriers(snoop::Ms(now_ms_))) {
+    out.push_back({{"vlan", q.vlan},
+                   {"family", family_name(q.family)},
+                   {"querier", q.querier ? json(q.querier->to_string()) : json(nullptr)},
+                   {"self", q.self},
+                   {"version", q.version},
+                   {"expires_s", q.self || !q.querier ? json(nullptr) : seconds(q.expires)}});
+  }
+  return out;
+}
+
+void ControlPlane::register_handlers() {
+  server_.on("show ports", [this](const json&) { return show_ports(); });
+  server_.on("show stats", [this](const json&) { return show_stats(); });
+  server_.on("show groups", [this](const json&) { return show_groups(); });
+  server_.on("show routers", [this](const json&) { return show_routers(); });
+  server_.on("show querier", [this](const json&) { return show_querier(); });
+}
+
+}  // namespace mcsnoop::control

@@ -1,0 +1,336 @@
+#include "mcsnoop/dataplane/worker.hpp"
+
+#include <cstring>
+
+#include <rte_prefetch.h>
+
+#include "mcsnoop/dataplane/mbuf_meta.hpp"
+#include "mcsnoop/l2/mac_table.hpp"
+#include "mcsnoop/mft/mft.hpp"
+#include "mcsnoop/mft/rcu_domain.hpp"
+#include "mcsnoop/net/frame_classify.hpp"
+
+namespace mcsnoop::dataplane {
+
+namespace {
+
+constexpr uint16_t kPrefetchAhead = 3;
+
+bool is_unicast_mac(const uint8_t* mac) { return (mac[0] & 1) == 0; }
+
+// Removes an 802.1Q priority tag (VID 0) in place, so the frame is plain untagged from here on.
+void strip_priority_tag(rte_mbuf* m) {
+  auto* p = rte_pktmbuf_mtod(m, uint8_t*);
+  std::memmove(p + 4, p, 12);
+  rte_pktmbuf_adj(m, 4);
+}
+
+}  // namespace
+
+Worker::Worker(unsigned index, const SharedTables& shared, std::vector<RxQueue> rxqs,
+               std::vector<TxTarget> tx_targets, rte_mempool* header_pool, rte_mempool* clone_pool,
+               const std::vector<uint32_t>& punt_rate_pps, rte_ring* handoff, rte_ring* inject)
+    : index_(index),
+      t_(shared),
+      rxqs_(std::move(rxqs)),
+      counters_(shared.state->port_count()),
+      punt_buckets_(shared.state->port_count()),
+      handoff_(handoff),
+      inject_(inject) {
+  tx_.init(std::move(tx_targets), header_pool, clone_pool, counters_.data());
+  const uint64_t now = t_.clock->cycles();
+  for (PortId p = 0; p < punt_buckets_.size(); ++p) {
+    // Each worker polices its own share of the port's RX queues.
+    unsigned queues_here = 0;
+    for (const RxQueue& q : rxqs_) queues_here += q.port == p;
+    uint64_t rate = p < punt_rate_pps.size() ? punt_rate_pps[p] : 1000;
+    punt_buckets_[p].configure(queues_here ? rate : 0, t_.clock->hz(), now);
+  }
+}
+
+void Worker::deliver(rte_mbuf* m, PortId in, VlanId vlan, bool tagged, PortMask egress) {
+  if (handoff_ == nullptr) {
+    tx_.emit(m, vlan, tagged, egress, t_.state->vlan(vlan).untagged);
+    return;
+  }
+  MbufMeta& md = meta(m);
+  md.egress = egress.bits();
+  md.vlan = vlan;
+  md.tagged = tagged;
+  md.in_port = in;
+  if (rte_ring_sp_enqueue(handoff_, m) != 0) {
+    counters_[md.in_port].count(Drop::TxQueueFull);
+    rte_pktmbuf_free(m);
+  }
+}
+
+void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
+  const ForwardingState& fs = *t_.state;
+  const PortState& ps = fs.port(in);
+  PortCounters& pc = counters_[in];
+  const uint64_t now_cycles = t_.clock->cycles();
+  now_ms_ = t_.clock->cycles_to_ms(now_cycles);
+
+  struct Pending {
+    rte_mbuf* m;
+    VlanId vlan;
+    bool tagged;
+    PortMask egress;
+  };
+  Pending pend[kBurst];
+  uint16_t np = 0;
+
+  l2::MacKey mac_keys[2 * kBurst];
+  const l2::MacKey* mac_key_ptrs[2 * kBurst];
+  uint16_t mac_owner[2 * kBurst];   // pend index of each key
+  bool mac_is_dst[2 * kBurst];      // destination lookup (else source learning)
+  unsigned nmac = 0;
+
+  mft::Key sg_keys[kBurst];
+  const mft::Key* sg_ptrs[kBurst];
+  uint16_t sg_pend[kBurst];
+  unsigned nsg = 0;
+
+  rte_mbuf* punt[kBurst];
+  unsigned npunt = 0;
+
+  for (uint16_t i = 0; i < n && i < kPrefetchAhead; ++i)
+    rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void*));
+
+  for (uint16_t i = 0; i < n; ++i) {
+    if (i + kPrefetchAhead < n) rte_prefetch0(rte_pktmbuf_mtod(pkts[i + kPrefetchAhead], void*));
+    rte_mbuf* m = pkts[i];
+    pc.rx_bytes += m->pkt_len;
+
+    net::FrameInfo fi = net::classify_frame(rte_pktmbuf_mtod(m, const uint8_t*), m->data_len);
+    if (fi.priority_tagged()) {
+      strip_priority_tag(m);
+      fi.tagged = false;
+    }
+    // 802.1ad S-tagged frames are not switched (no QinQ support): counted as not allowed.
+    const VlanId vlan = fi.qinq ? 0 : ps.ingress_vlan(fi.tagged, fi.vid);
+    if (vlan == 0 || !fs.vlan(vlan).exists) {
+      pc.count(Drop::VlanNotAllowed);
+      rte_pktmbuf_free(m);
+      continue;
+    }
+    const VlanState& vs = fs.vlan(vlan);
+    const auto* eth = rte_pktmbuf_mtod(m, const uint8_t*);
+
+    Pending& p = pend[np];
+    p = Pending{m, vlan, fi.tagged, PortMask()};
+
+    if (is_unicast_mac(eth + 6) && nmac < 2 * kBurst) {
+      mac_keys[nmac] = l2::MacKey::from_bytes(eth + 6, vlan);
+      mac_owner[nmac] = np;
+      mac_is_dst[nmac] = false;
+      ++nmac;
+    }
+
+    using C = net::FrameClass;
+    switch (fi.cls) {
+      case C::Malformed:
+        pc.count(Drop::Malformed);
+        rte_pktmbuf_free(m);
+        continue;
+      case C::Ipv6Reserved:
+        pc.count(Drop::Ipv6Reserved);
+        rte_pktmbuf_free(m);
+        continue;
+      case C::IgmpControl:
+      case C::MldControl:
+      case C::MrdControl6:
+      case C::PimControl: {
+        const bool v6 = fi.cls == C::MldControl || fi.cls == C::MrdControl6 ||
+                        (fi.cls == C::PimControl && fi.ethertype == net::ether_type::kIpv6);
+        if (v6 ? vs.snoop_mld : vs.snoop_igmp) {
+          if (!punt_buckets_[in].take(now_cycles)) {
+            pc.count(Drop::PuntRateLimited);
+            rte_pktmbuf_free(m);
+            continue;
+          }
+          MbufMeta& md = meta(m);
+          md.vlan = vlan;
+          md.in_port = in;
+          md.tagged = fi.tagged;
+          punt[npunt++] = m;
+          // Still learn the sender's MAC (its key was taken above); nothing more to forward.
+          p.egress = PortMask();
+          p.m = nullptr;
+          ++np;
+          continue;
+        }
+        p.egress = vs.members;  // not snooped here: flood like any link-local frame
+        ++pc.flooded;
+        break;
+      }
+      case C::McastData4:
+      case C::McastData6:
+        sg_keys[nsg] = mft::Key(vlan, fi.group, fi.source);
+        sg_pend[nsg] = np;
+        ++nsg;
+        break;
+      case C::Unicast:
+        mac_keys[nmac] = l2::MacKey::from_bytes(eth, vlan);
+        mac_owner[nmac] = np;
+        mac_is_dst[nmac] = true;
+        ++nmac;
+        break;
+      case C::LinkLocalMulticast:
+      case C::Broadcast:
+      case C::NonIpMulticast:
+        p.egress = vs.members;
+        ++pc.flooded;
+        break;
+    }
+    ++np;
+  }
+  pc.rx_packets += n;
+
+  // Learning and unicast destinations: one bulk lookup for both.
+  if (nmac) {
+    uint64_t values[2 * kBurst];
+    for (unsigned k = 0; k < nmac; ++k) mac_key_ptrs[k] = &mac_keys[k];
+    const uint64_t hits = t_.macs->lookup_bulk(mac_key_ptrs, nmac, values);
+    for (unsigned k = 0; k < nmac; ++k) {
+      const bool hit = (hits >> k) & 1;
+      if (mac_is_dst[k]) {
+        // A known MAC goes to its port (nowhere if that is the ingress port); unknown floods.
+        Pending& p = pend[mac_owner[k]];
+        if (hit) {
+          p.egress = PortMask::of(l2::MacValue::decode(values[k]).port);
+        } else {
+          p.egress = fs.vlan(p.vlan).members;
+          ++pc.flooded;
+        }
+        continue;
+      }
+      const l2::MacValue seen = l2::MacValue::decode(values[k]);
+      // Masked like the stored time, so the difference survives the 48-bit wrap.
+      const bool fresh = hit && seen.port == in &&
+                         ((now_ms_ - seen.last_seen_ms) & l2::MacValue::kTimeMask) < t_.mac_refresh_ms;
+      if (fresh) continue;
+      if (!learn_filter_.should_send(mac_keys[k].mac.data(), mac_keys[k].vlan, in, now_ms_)) continue;
+      LearnEvent ev{};
+      std::memcpy(ev.mac, mac_keys[k].mac.data(), 6);
+      ev.vlan = mac_keys[k].vlan;
+      ev.port = in;
+      if (rte_ring_mp_enqueue_elem(t_.learn, &ev, sizeof(ev)) != 0) pc.count(Drop::LearnRingFull);
+    }
+  }
+
+  // IP multicast data: (S,G) first, then (*,G) for the misses, then the unregistered policy.
+  if (nsg) {
+    pc.mcast_lookups += nsg;
+    const mft::Entry* found[kBurst];
+    for (unsigned k = 0; k < nsg; ++k) sg_ptrs[k] = &sg_keys[k];
+    t_.mft->lookup_bulk(sg_ptrs, nsg, found);
+    mft::Key g_keys[kBurst];
+    const mft::Key* g_ptrs[kBurst];
+    uint16_t g_of[kBurst];
+    unsigned ng = 0;
+    for (unsigned k = 0; k < nsg; ++k) {
+      if (found[k] != nullptr) {
+        pend[sg_pend[k]].egress = found[k]->ports;
+      } else {
+        g_keys[ng] = sg_keys[k].without_source();
+        g_ptrs[ng] = &g_keys[ng];
+        g_of[ng] = sg_pend[k];
+        ++ng;
+      }
+    }
+    if (ng) {
+      t_.mft->lookup_bulk(g_ptrs, ng, found);
+      for (unsigned k = 0; k < ng; ++k) {
+        Pending& p = pend[g_of[k]];
+        if (found[k] != nullptr) {
+          p.egress = found[k]->ports;
+        } else {
+          const unsigned fam = g_keys[k].group.is_v4() ? 0 : 1;
+          p.egress = fs.vlan(p.vlan).unregistered_ports(fam);
+          ++pc.mcast_unregistered;
+        }
+      }
+    }
+  }
+
+  for (uint16_t j = 0; j < np; ++j) {
+    Pending& p = pend[j];
+    if (p.m == nullptr) continue;
+    // Never back out the ingress port; never outside the VLAN.
+    const PortMask egress = (p.egress & fs.vlan(p.vlan).members).without(in);
+    deliver(p.m, in, p.vlan, p.tagged, egress);
+  }
+
+  if (npunt) {
+    pc.punted += npunt;
+    const unsigned done = rte_ring_mp_enqueue_burst(t_.punt, reinterpret_cast<void**>(punt), npunt, nullptr);
+    if (done < npunt) {
+      pc.count(Drop::PuntRingFull, npunt - done);
+      pc.punted -= npunt - done;
+      rte_pktmbuf_free_bulk(&punt[done], npunt - done);
+    }
+  }
+}
+
+void drain_inject(rte_ring* inject, TxStage& tx) {
+  if (inject == nullptr) return;
+  InjectItem items[kBurst];
+  const unsigned n = rte_ring_sc_dequeue_burst_elem(inject, items, sizeof(InjectItem), kBurst, nullptr);
+  for (unsigned i = 0; i < n; ++i) tx.emit_one(items[i].m, static_cast<PortId>(items[i].port));
+}
+
+unsigned Worker::poll_once() {
+  unsigned total = 0;
+  rte_mbuf* pkts[kBurst];
+  for (const RxQueue& q : rxqs_) {
+    const uint16_t n = rte_eth_rx_burst(q.dpdk_port, q.queue, pkts, kBurst);
+    if (n == 0) continue;
+    total += n;
+    rx_burst(q.port, pkts, n);
+  }
+  drain_inject(inject_, tx_);
+  tx_.flush();
+  t_.rcu->quiescent(index_);
+  return total;
+}
+
+void Worker::run(const std::atomic<bool>& stop) {
+  t_.rcu->register_reader(index_);
+  t_.rcu->online(index_);
+  while (!stop.load(std::memory_order_relaxed)) poll_once();
+  tx_.flush();
+  t_.rcu->offline(index_);
+  t_.rcu->unregister_reader(index_);
+}
+
+TxWorker::TxWorker(unsigned /*index*/, std::vector<rte_ring*> inputs, std::vector<TxTarget> tx_targets,
+                   const ForwardingState* state, rte_mempool* header_pool, rte_mempool* clone_pool,
+                   unsigned nports, rte_ring* inject)
+    : inputs_(std::move(inputs)), inject_(inject), state_(state), counters_(nports) {
+  tx_.init(std::move(tx_targets), header_pool, clone_pool, counters_.data());
+}
+
+unsigned TxWorker::poll_once() {
+  unsigned total = 0;
+  rte_mbuf* pkts[kBurst];
+  for (rte_ring* r : inputs_) {
+    const unsigned n = rte_ring_sc_dequeue_burst(r, reinterpret_cast<void**>(pkts), kBurst, nullptr);
+    for (unsigned i = 0; i < n; ++i) {
+      const MbufMeta& md = meta(pkts[i]);
+      tx_.emit(pkts[i], md.vlan, md.tagged, PortMask(md.egress), state_->vlan(md.vlan).untagged);
+    }
+    total += n;
+  }
+  drain_inject(inject_, tx_);
+  tx_.flush();
+  return total;
+}
+
+void TxWorker::run(const std::atomic<bool>& stop) {
+  while (!stop.load(std::memory_order_relaxed)) poll_once();
+  // Drain what the RX lcores handed over before they stopped.
+  while (poll_once() != 0) {}
+}
+
+}  // namespace mcsnoop::dataplane
