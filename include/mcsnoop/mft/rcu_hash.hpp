@@ -1,0 +1,49 @@
+// An rte_hash set up for one writer and lock-free readers, with its key slots reclaimed
+// through an RcuDomain. Shared plumbing of the MFT and the MAC table.
+//
+// With RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF a deleted key's slot cannot be reused at once:
+// a reader may still be comparing the old key in it. rte_hash_rcu_qsbr_add (defer-queue mode)
+// makes rte_hash_del_key push the slot onto the hash's own defer queue; the slot goes back to
+// the free list after a grace period (on later deletes, or when an insert runs out of slots).
+// Values are NOT managed here: each table handles its own (see mft::Table).
+//
+// Keys are hashed with CRC32-C and a per-process random seed, so hosts that choose group or
+// MAC addresses cannot aim collisions at a bucket.
+//
+// Thread safety: construction and destruction on the writer thread, with no reader active.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <rte_hash.h>
+
+#include "mcsnoop/mft/rcu_domain.hpp"
+
+namespace mcsnoop::mft {
+
+// "<prefix><sequence>": a process-unique name for a DPDK object. DPDK names are global to the
+// process (hash tailq, rings, memzones) and short, so `prefix` is cut to 8 characters.
+std::string unique_object_name(std::string_view prefix);
+
+class RcuHash {
+ public:
+  // `entries` key slots of `key_len` bytes. `prefix` (at most 8 characters) names the DPDK
+  // objects together with a process-wide sequence number, so any number of tables coexist.
+  // Throws std::runtime_error when DPDK cannot create the hash or attach it to the domain.
+  RcuHash(std::string_view prefix, uint32_t entries, uint32_t key_len, RcuDomain& rcu,
+          int socket_id);
+  ~RcuHash();
+  RcuHash(const RcuHash&) = delete;
+  RcuHash& operator=(const RcuHash&) = delete;
+
+  rte_hash* get() const { return h_; }
+  uint32_t entries() const { return entries_; }
+
+ private:
+  rte_hash* h_ = nullptr;
+  uint32_t entries_ = 0;
+};
+
+}  // namespace mcsnoop::mft

@@ -1,0 +1,70 @@
+#include "mcsnoop/mft/rcu_hash.hpp"
+
+#include <atomic>
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+
+#include <rte_errno.h>
+#include <rte_hash_crc.h>
+#include <rte_random.h>
+
+namespace mcsnoop::mft {
+
+// The longest derived name is the hash's defer-queue ring, "RCU_HASH_RCU_<name>", which must
+// fit RTE_RING_NAMESIZE: <name> gets at most 8 + 6 characters.
+std::string unique_object_name(std::string_view prefix) {
+  static std::atomic<unsigned> sequence{0};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%.8s%u", std::string(prefix).c_str(),
+                sequence.fetch_add(1, std::memory_order_relaxed) % 1000000);
+  return buf;
+}
+
+namespace {
+
+// Deleted key slots waiting for a grace period are reclaimed on every later delete once more
+// than this many are queued, at most kReclaimBatch at a time: small enough that a delete stays
+// cheap, large enough that the queue keeps up with a burst of deletes.
+constexpr uint32_t kReclaimTrigger = 32;
+constexpr uint32_t kReclaimBatch = 64;
+
+}  // namespace
+
+RcuHash::RcuHash(std::string_view prefix, uint32_t entries, uint32_t key_len, RcuDomain& rcu,
+                 int socket_id)
+    : entries_(entries) {
+  const std::string name = unique_object_name(prefix);
+  rte_hash_parameters params{};
+  params.name = name.c_str();
+  params.entries = entries;
+  params.key_len = key_len;
+  params.hash_func = rte_hash_crc;
+  params.hash_func_init_val = static_cast<uint32_t>(rte_rand());
+  params.socket_id = socket_id;
+  // Lock-free readers and one writer. No EXT_TABLE: the owners size the table with headroom
+  // so cuckoo insertion does not fail, and lookups never walk overflow chains.
+  params.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF;
+  h_ = rte_hash_create(&params);
+  if (h_ == nullptr) {
+    throw std::runtime_error("rte_hash_create(" + name + ", " + std::to_string(entries) +
+                             " entries): " + rte_strerror(rte_errno));
+  }
+
+  rte_hash_rcu_config cfg{};
+  cfg.v = rcu.qsbr();
+  cfg.mode = RTE_HASH_QSBR_MODE_DQ;
+  cfg.dq_size = 0;  // default: one place per key slot, so deferring a slot never fails
+  cfg.trigger_reclaim_limit = kReclaimTrigger;
+  cfg.max_reclaim_size = kReclaimBatch;
+  cfg.free_key_data_func = nullptr;  // values are the owner's business
+  if (rte_hash_rcu_qsbr_add(h_, &cfg) != 0) {
+    const int err = rte_errno;
+    rte_hash_free(h_);
+    throw std::runtime_error("rte_hash_rcu_qsbr_add(" + name + "): " + rte_strerror(err));
+  }
+}
+
+RcuHash::~RcuHash() { rte_hash_free(h_); }
+
+}  // namespace mcsnoop::mft

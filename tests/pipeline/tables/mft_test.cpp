@@ -1,0 +1,279 @@
+// MFT writer semantics, bulk lookups and RCU-deferred reclamation of entries.
+#include <bit>
+#include <cstdint>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "eal_env.hpp"
+#include "mcsnoop/mft/mft.hpp"
+
+namespace mcsnoop::mft {
+namespace {
+
+[[maybe_unused]] ::testing::Environment* const kEal = ::testing::AddGlobalTestEnvironment(
+    new mcsnoop::testing::EalEnvironment("mcsnoop-test-mft", "0-1"));
+
+using net::IpAddr;
+
+constexpr VlanId kVlan = 10;
+const IpAddr kGroup = IpAddr::v4(0xEF010101);   // 239.1.1.1
+const IpAddr kSource = IpAddr::v4(0x0A000001);  // 10.0.0.1
+
+IpAddr group_n(uint32_t n) { return IpAddr::v4(0xEF000000 | n); }
+
+PortMask ports(std::initializer_list<PortId> ids) {
+  PortMask m;
+  for (PortId p : ids) m.set(p);
+  return m;
+}
+
+// Checks that the pre-expanded list agrees with the mask.
+void expect_consistent(const Entry& e) {
+  EXPECT_EQ(e.count, e.ports.count());
+  std::vector<PortId> expected;
+  e.ports.for_each([&](PortId p) { expected.push_back(p); });
+  EXPECT_EQ(std::vector<PortId>(e.list, e.list + e.count), expected);
+}
+
+class MftTest : public ::testing::Test {
+ protected:
+  RcuDomain rcu_{2};
+  Table table_{rcu_, 256};
+};
+
+TEST_F(MftTest, SetPublishesEntryWithExpandedPortList) {
+  ASSERT_TRUE(table_.set(Key(kVlan, kGroup), ports({1, 3, 63})));
+  const Entry* e = table_.lookup(Key(kVlan, kGroup));
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->ports, ports({1, 3, 63}));
+  ASSERT_EQ(e->count, 3);
+  EXPECT_EQ(e->list[0], 1);
+  EXPECT_EQ(e->list[1], 3);
+  EXPECT_EQ(e->list[2], 63);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(e) % 64, 0u) << "entries are cache-line aligned";
+  EXPECT_EQ(table_.size(), 1u);
+  EXPECT_EQ(table_.stats().inserts, 1u);
+}
+
+TEST_F(MftTest, ReplacePublishesNewEntryAndRetiresOldOne) {
+  ASSERT_TRUE(table_.set(Key(kVlan, kGroup), ports({1})));
+  ASSERT_TRUE(table_.set(Key(kVlan, kGroup), ports({2, 5})));
+  const Entry* e = table_.lookup(Key(kVlan, kGroup));
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->ports, ports({2, 5}));
+  expect_consistent(*e);
+  EXPECT_EQ(table_.size(), 1u);
+  EXPECT_EQ(table_.stats().replaces, 1u);
+  // No reader is registered, so the old entry's grace period is already over.
+  EXPECT_EQ(table_.reclaim(), 0u);
+  EXPECT_EQ(table_.stats().entries_freed, 1u);
+  EXPECT_EQ(table_.stats().pending, 0u);
+}
+
+TEST_F(MftTest, SetWithEqualPortsPublishesNothing) {
+  ASSERT_TRUE(table_.set(Key(kVlan, kGroup), ports({4, 7})));
+  const Entry* before = table_.lookup(Key(kVlan, kGroup));
+  ASSERT_TRUE(table_.set(Key(kVlan, kGroup), ports({7, 4})));
+  EXPECT_EQ(table_.lookup(Key(kVlan, kGroup)), before);
+  EXPECT_EQ(table_.stats().unchanged, 1u);
+  EXPECT_EQ(table_.stats().replaces, 0u);
+  EXPECT_EQ(table_.stats().pending, 0u);
+}
+
+TEST_F(MftTest, EmptyPortSetIsARegisteredEntryNotAMiss) {
+  ASSERT_TRUE(table_.set(Key(kVlan, kGroup), PortMask()));
+  const Entry* e = table_.lookup(Key(kVlan, kGroup));
+  ASSERT_NE(e, nullptr);
+  EXPECT_TRUE(e->ports.empty());
+  EXPECT_EQ(e->count, 0);
+}
+
+TEST_F(MftTest, EraseRemovesKeyOnce) {
+  ASSERT_TRUE(table_.set(Key(kVlan, kGroup), ports({1})));
+  EXPECT_TRUE(table_.erase(Key(kVlan, kGroup)));
+  EXPECT_EQ(table_.lookup(Key(kVlan, kGroup)), nullptr);
+  EXPECT_EQ(table_.size(), 0u);
+  EXPECT_FALSE(table_.erase(Key(kVlan, kGroup)));
+  EXPECT_EQ(table_.stats().erases, 1u);
+  EXPECT_EQ(table_.reclaim(), 0u);
+  EXPECT_EQ(table_.stats().entries_freed, 1u);
+}
+
+TEST_F(MftTest, AnySourceAndSourceSpecificKeysAreDistinct) {
+  const Key star_g(kVlan, kGroup);
+  const Key s_g(kVlan, kGroup, kSource);
+  ASSERT_TRUE(table_.set(star_g, ports({1})));
+  ASSERT_TRUE(table_.set(s_g, ports({2})));
+  ASSERT_TRUE(table_.set(Key(kVlan + 1, kGroup), ports({3})));
+  EXPECT_EQ(table_.size(), 3u);
+  EXPECT_EQ(table_.lookup(star_g)->ports, ports({1}));
+  EXPECT_EQ(table_.lookup(s_g)->ports, ports({2}));
+  EXPECT_EQ(table_.lookup(s_g.without_source())->ports, ports({1}));
+  EXPECT_TRUE(table_.erase(s_g));
+  EXPECT_EQ(table_.lookup(s_g), nullptr);
+  EXPECT_EQ(table_.lookup(star_g)->ports, ports({1}));
+}
+
+TEST_F(MftTest, UnspecifiedSourceOfEitherFamilyMeansAnySource) {
+  EXPECT_TRUE(Key(kVlan, kGroup, IpAddr::any(net::Family::V4)).is_any_source());
+  EXPECT_TRUE(Key(kVlan, kGroup, IpAddr()).is_any_source());
+  EXPECT_FALSE(Key(kVlan, kGroup, kSource).is_any_source());
+  ASSERT_TRUE(table_.set(Key(kVlan, kGroup), ports({9})));
+  const Entry* e = table_.lookup(Key(kVlan, kGroup, IpAddr::any(net::Family::V4)));
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->ports, ports({9}));
+}
+
+TEST_F(MftTest, BulkLookupReturnsHitMaskAndNullForMisses) {
+  constexpr unsigned kN = Table::kMaxBulk;
+  std::vector<Key> keys;
+  for (unsigned i = 0; i < kN; ++i) keys.emplace_back(kVlan, group_n(i), i % 2 ? kSource : IpAddr());
+  uint64_t expected_hits = 0;
+  for (unsigned i = 0; i < kN; i += 3) {
+    ASSERT_TRUE(table_.set(keys[i], PortMask(uint64_t{1} << (i % 64))));
+    expected_hits |= uint64_t{1} << i;
+  }
+  const Key* key_ptrs[kN];
+  for (unsigned i = 0; i < kN; ++i) key_ptrs[i] = &keys[i];
+  const Entry* out[kN];
+  for (auto& o : out) o = reinterpret_cast<const Entry*>(uintptr_t{0xdead});  // poison
+
+  const uint64_t hits = table_.lookup_bulk(key_ptrs, kN, out);
+
+  EXPECT_EQ(hits, expected_hits);
+  for (unsigned i = 0; i < kN; ++i) {
+    if (i % 3 == 0) {
+      ASSERT_NE(out[i], nullptr) << i;
+      EXPECT_EQ(out[i]->ports, PortMask(uint64_t{1} << (i % 64))) << i;
+    } else {
+      EXPECT_EQ(out[i], nullptr) << i;
+    }
+  }
+}
+
+TEST_F(MftTest, BulkLookupOfFewerKeysTouchesOnlyThose) {
+  ASSERT_TRUE(table_.set(Key(kVlan, kGroup), ports({1})));
+  const Key k(kVlan, kGroup);
+  const Key miss(kVlan, group_n(77));
+  const Key* key_ptrs[2] = {&miss, &k};
+  const Entry* out[3] = {nullptr, nullptr, reinterpret_cast<const Entry*>(uintptr_t{0xdead})};
+  EXPECT_EQ(table_.lookup_bulk(key_ptrs, 2, out), 0b10u);
+  EXPECT_EQ(out[0], nullptr);
+  ASSERT_NE(out[1], nullptr);
+  EXPECT_EQ(out[2], reinterpret_cast<const Entry*>(uintptr_t{0xdead}));
+}
+
+TEST_F(MftTest, FullTableRefusesNewKeysButStillUpdatesExistingOnes) {
+  Table small(rcu_, 1);  // raised to the minimum
+  ASSERT_EQ(small.capacity(), Table::kMinCapacity);
+  for (uint32_t i = 0; i < small.capacity(); ++i) {
+    ASSERT_TRUE(small.set(Key(kVlan, group_n(i)), ports({1}))) << i;
+  }
+  EXPECT_FALSE(small.set(Key(kVlan, group_n(1000)), ports({1})));
+  EXPECT_EQ(small.stats().refused_full, 1u);
+  EXPECT_EQ(small.lookup(Key(kVlan, group_n(1000))), nullptr);
+  EXPECT_EQ(small.size(), small.capacity());
+
+  EXPECT_TRUE(small.set(Key(kVlan, group_n(0)), ports({2})));
+  EXPECT_EQ(small.lookup(Key(kVlan, group_n(0)))->ports, ports({2}));
+
+  ASSERT_TRUE(small.erase(Key(kVlan, group_n(5))));
+  EXPECT_TRUE(small.set(Key(kVlan, group_n(1000)), ports({3})));
+  EXPECT_EQ(small.size(), small.capacity());
+}
+
+TEST_F(MftTest, ReplacedAndErasedEntriesAreFreedOnlyAfterReaderQuiescentState) {
+  constexpr unsigned kReader = 0;
+  ASSERT_TRUE(rcu_.register_reader(kReader));
+  rcu_.online(kReader);
+
+  ASSERT_TRUE(table_.set(Key(kVlan, kGroup), ports({1, 2})));
+  ASSERT_TRUE(table_.set(Key(kVlan, kSource), ports({6})));
+  // The "reader" takes references, as a worker does within one poll iteration.
+  const Entry* held = table_.lookup(Key(kVlan, kGroup));
+  const Entry* held2 = table_.lookup(Key(kVlan, kSource));
+  ASSERT_NE(held, nullptr);
+  ASSERT_NE(held2, nullptr);
+
+  ASSERT_TRUE(table_.set(Key(kVlan, kGroup), ports({3})));  // replace
+  ASSERT_TRUE(table_.erase(Key(kVlan, kSource)));           // delete
+  EXPECT_EQ(table_.reclaim(), 2u);
+  EXPECT_EQ(table_.stats().entries_freed, 0u);
+  // Still readable (under ASan a premature free would be reported right here).
+  EXPECT_EQ(held->ports, ports({1, 2}));
+  EXPECT_EQ(held2->ports, ports({6}));
+
+  rcu_.quiescent(kReader);  // references dropped
+  EXPECT_EQ(table_.reclaim(), 0u);
+  EXPECT_EQ(table_.stats().entries_freed, 2u);
+
+  rcu_.offline(kReader);
+  EXPECT_TRUE(rcu_.unregister_reader(kReader));
+}
+
+TEST_F(MftTest, OfflineReaderDoesNotHoldBackReclamation) {
+  ASSERT_TRUE(rcu_.register_reader(1));
+  rcu_.online(1);
+  rcu_.offline(1);
+  ASSERT_TRUE(table_.set(Key(kVlan, kGroup), ports({1})));
+  ASSERT_TRUE(table_.set(Key(kVlan, kGroup), ports({2})));
+  EXPECT_EQ(table_.reclaim(), 0u);
+  EXPECT_EQ(table_.stats().entries_freed, 1u);
+  EXPECT_TRUE(rcu_.unregister_reader(1));
+}
+
+TEST_F(MftTest, StalledReaderMakesUpdatesRefusedNotUnbounded) {
+  Table small(rcu_, Table::kMinCapacity);  // defer queue: 2 * 64 entries
+  ASSERT_TRUE(rcu_.register_reader(0));
+  rcu_.online(0);
+  ASSERT_TRUE(small.set(Key(kVlan, kGroup), PortMask(1)));
+  unsigned applied = 0;
+  bool refused = false;
+  for (uint64_t i = 2; i < 1000 && !refused; ++i) {
+    if (small.set(Key(kVlan, kGroup), PortMask(i))) {
+      ++applied;
+    } else {
+      refused = true;
+    }
+  }
+  EXPECT_TRUE(refused);
+  EXPECT_EQ(applied, 2 * Table::kMinCapacity);
+  EXPECT_EQ(small.stats().refused_backlog, 1u);
+  EXPECT_EQ(small.stats().entries_freed, 0u);
+
+  rcu_.quiescent(0);
+  EXPECT_EQ(small.reclaim(), 0u);
+  EXPECT_TRUE(small.set(Key(kVlan, kGroup), PortMask(uint64_t{1} << 40)));
+  rcu_.offline(0);
+  EXPECT_TRUE(rcu_.unregister_reader(0));
+}
+
+TEST_F(MftTest, ClearErasesEveryKeyAndEveryEntryIsFreed) {
+  for (uint32_t i = 0; i < 200; ++i) ASSERT_TRUE(table_.set(Key(kVlan, group_n(i)), PortMask(i)));
+  for (uint32_t i = 0; i < 50; ++i) ASSERT_TRUE(table_.set(Key(kVlan, group_n(i)), PortMask(i + 1000)));
+  table_.clear();
+  EXPECT_EQ(table_.size(), 0u);
+  EXPECT_EQ(table_.reclaim(), 0u);
+  EXPECT_EQ(table_.stats().entries_freed, table_.stats().inserts + table_.stats().replaces);
+  EXPECT_EQ(table_.lookup(Key(kVlan, group_n(3))), nullptr);
+  // The table is usable again afterwards.
+  EXPECT_TRUE(table_.set(Key(kVlan, group_n(3)), ports({1})));
+}
+
+TEST_F(MftTest, ForEachVisitsEveryKeyOnce) {
+  for (uint32_t i = 0; i < 20; ++i) ASSERT_TRUE(table_.set(Key(kVlan, group_n(i)), PortMask(i)));
+  uint64_t seen = 0;
+  size_t visits = 0;
+  table_.for_each([&](const Key& k, const Entry& e) {
+    const uint32_t n = k.group.v4_host() & 0xff;
+    EXPECT_EQ(e.ports, PortMask(n));
+    seen |= uint64_t{1} << n;
+    ++visits;
+  });
+  EXPECT_EQ(visits, 20u);
+  EXPECT_EQ(seen, (uint64_t{1} << 20) - 1);
+}
+
+}  // namespace
+}  // namespace mcsnoop::mft

@@ -1,0 +1,388 @@
+// RCU stress: reader lcores bulk-look up and dereference MFT entries while the control-side
+// writer churns 100,000 keys (insert, replace, erase, reclaim). Every entry a reader sees must
+// be whole and belong to the key it looked up; afterwards every entry ever published must have
+// been freed exactly once. The same for the MAC table, whose key slots are recycled by RCU:
+// a value read for a key must have been written for that key.
+//
+// Meaningful under AddressSanitizer (entries then come from malloc, see src/mft/entry_alloc.hpp):
+//   meson setup /tmp/build-asan -Db_sanitize=address && ninja -C /tmp/build-asan
+//   meson test -C /tmp/build-asan tables_rcu_stress
+// A reader touching a freed entry is then reported as heap-use-after-free.
+#include <atomic>
+#include <bit>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_pause.h>
+
+#include "eal_env.hpp"
+#include "mcsnoop/l2/mac_table.hpp"
+#include "mcsnoop/mft/mft.hpp"
+
+namespace mcsnoop::mft {
+namespace {
+
+// Three lcores floating over the two CPUs of a small box: lcore 0 writes, 1 and 2 read. The
+// oversubscription is deliberate: readers get preempted in the middle of a read-side critical
+// section, which is exactly when a premature free would bite.
+[[maybe_unused]] ::testing::Environment* const kEal = ::testing::AddGlobalTestEnvironment(
+    new mcsnoop::testing::EalEnvironment("mcsnoop-test-rcu", "(0-2)@(0-1)"));
+
+constexpr uint32_t kKeys = 100'000;
+constexpr uint32_t kChurnOps = 300'000;
+constexpr unsigned kReclaimEvery = 256;
+constexpr unsigned kBurst = 32;
+
+// splitmix64: deterministic, cheap, and good enough to scatter keys and masks.
+uint64_t mix(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+Key key_of(uint32_t i) {
+  const net::IpAddr group = net::IpAddr::v4(0xE8000000 | (i & 0xffffff));
+  const net::IpAddr source = i % 3 == 0 ? net::IpAddr() : net::IpAddr::v4(0x0A000000 | (i % 1000));
+  return Key(static_cast<VlanId>(1 + i % 8), group, source);
+}
+
+// The low byte of every mask the writer publishes for key i identifies i; a reader that gets
+// an entry whose tag does not match looked at another key's (recycled) entry.
+uint64_t tag_of(uint32_t i) { return (mix(i) & 0xff) | 1; }
+PortMask mask_for(uint32_t i, uint64_t salt) {
+  return PortMask((mix(salt) & ~uint64_t{0xff}) | tag_of(i));
+}
+
+struct alignas(64) ReaderState {
+  RcuDomain* rcu = nullptr;
+  const Table* table = nullptr;
+  const std::vector<Key>* keys = nullptr;
+  const std::atomic<bool>* stop = nullptr;
+  unsigned id = 0;
+  std::atomic<uint64_t> bursts{0};
+  uint64_t hits = 0;
+  uint64_t violations = 0;
+};
+
+bool entry_is_whole(const Entry& e, uint32_t key_index) {
+  const uint64_t bits = e.ports.bits();
+  if (e.count != std::popcount(bits)) return false;
+  if ((bits & 0xff) != tag_of(key_index)) return false;
+  uint64_t rebuilt = 0;
+  int prev = -1;
+  for (unsigned j = 0; j < e.count; ++j) {
+    const PortId p = e.list[j];
+    if (p >= kMaxPorts || static_cast<int>(p) <= prev) return false;
+    rebuilt |= uint64_t{1} << p;
+    prev = p;
+  }
+  return rebuilt == bits;
+}
+
+int reader_main(void* arg) {
+  auto& st = *static_cast<ReaderState*>(arg);
+  RcuReader reader(*st.rcu, st.id);
+  uint64_t rng = st.id + 1;
+  const Key* ptrs[kBurst];
+  uint32_t idx[kBurst];
+  const Entry* out[kBurst];
+  while (!st.stop->load(std::memory_order_relaxed)) {
+    for (unsigned j = 0; j < kBurst; ++j) {
+      rng = mix(rng);
+      idx[j] = static_cast<uint32_t>(rng % kKeys);
+      ptrs[j] = &(*st.keys)[idx[j]];
+    }
+    const uint64_t hits = st.table->lookup_bulk(ptrs, kBurst, out);
+    for (unsigned j = 0; j < kBurst; ++j) {
+      const bool hit = (hits >> j) & 1;
+      if (hit != (out[j] != nullptr)) ++st.violations;
+      if (out[j] == nullptr) continue;
+      ++st.hits;
+      if (!entry_is_whole(*out[j], idx[j])) ++st.violations;
+    }
+    // Read the first entry again after a pause: still the same bytes (immutable, not freed).
+    if (out[0] != nullptr) {
+      const uint64_t before = out[0]->ports.bits();
+      for (int spin = 0; spin < 64; ++spin) rte_pause();
+      if (out[0]->ports.bits() != before) ++st.violations;
+    }
+    st.bursts.fetch_add(1, std::memory_order_relaxed);
+    reader.quiescent();  // top of the next poll iteration: no entry pointer held
+  }
+  return 0;
+}
+
+TEST(RcuStress, ReadersNeverSeeATornOrFreedEntryWhileWriterChurns) {
+  const unsigned worker_lcores = rte_lcore_count() - 1;
+  ASSERT_GE(worker_lcores, 1u) << "needs at least one lcore besides the main one";
+
+  RcuDomain rcu(worker_lcores);
+  Table table(rcu, 131'072);
+  std::vector<Key> keys;
+  keys.reserve(kKeys);
+  for (uint32_t i = 0; i < kKeys; ++i) keys.push_back(key_of(i));
+
+  std::atomic<bool> stop{false};
+  std::vector<ReaderState> readers(worker_lcores);
+  unsigned lcore = 0;
+  unsigned n = 0;
+  RTE_LCORE_FOREACH_WORKER(lcore) {
+    ReaderState& st = readers[n];
+    st.rcu = &rcu;
+    st.table = &table;
+    st.keys = &keys;
+    st.stop = &stop;
+    st.id = n++;
+    EXPECT_EQ(rte_eal_remote_launch(reader_main, &st, lcore), 0) << "lcore " << lcore;
+  }
+
+  // Make sure every reader is really running before the churn starts (poll, no sleep).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  for (ReaderState& st : readers) {
+    while (st.bursts.load(std::memory_order_relaxed) == 0 &&
+           std::chrono::steady_clock::now() < deadline) {
+      rte_pause();
+    }
+  }
+
+  // Writer: fill the key space, then a random mix of replace / erase / re-insert / no-op.
+  uint64_t refused = 0;
+  uint32_t live = 0;
+  std::vector<uint8_t> present(kKeys, 0);
+  std::vector<PortMask> current(kKeys);
+  uint64_t salt = 0;
+  for (uint32_t i = 0; i < kKeys; ++i) {
+    current[i] = mask_for(i, ++salt);
+    if (table.set(keys[i], current[i])) {
+      present[i] = 1;
+      ++live;
+    } else {
+      ++refused;
+    }
+    if (i % kReclaimEvery == 0) table.reclaim();
+  }
+  uint64_t rng = 12345;
+  for (uint32_t op = 0; op < kChurnOps; ++op) {
+    rng = mix(rng);
+    const uint32_t i = static_cast<uint32_t>(rng % kKeys);
+    switch ((rng >> 32) % 8) {
+      case 0:
+      case 1:
+      case 2:  // erase, or re-insert when absent
+        if (present[i]) {
+          if (table.erase(keys[i])) {
+            present[i] = 0;
+            --live;
+          } else {
+            ++refused;
+          }
+          break;
+        }
+        [[fallthrough]];
+      default:  // insert or replace
+        current[i] = mask_for(i, ++salt);
+        if (table.set(keys[i], current[i])) {
+          live += present[i] ? 0 : 1;
+          present[i] = 1;
+        } else {
+          ++refused;
+        }
+        break;
+      case 7:  // same set again: must publish nothing
+        if (present[i]) {
+          EXPECT_TRUE(table.set(keys[i], current[i]));
+        }
+        break;
+    }
+    if (op % kReclaimEvery == 0) table.reclaim();
+  }
+
+  stop.store(true, std::memory_order_relaxed);
+  rte_eal_mp_wait_lcore();
+
+  // The writer's view and the table agree.
+  EXPECT_EQ(table.size(), live);
+  uint32_t mismatches = 0;
+  for (uint32_t i = 0; i < kKeys; i += 97) {
+    const Entry* e = table.lookup(keys[i]);
+    if ((e != nullptr) != static_cast<bool>(present[i]) ||
+        (e != nullptr && e->ports != current[i])) {
+      ++mismatches;
+    }
+  }
+  EXPECT_EQ(mismatches, 0u);
+
+  // Readers are offline: everything retired can go, then everything else.
+  EXPECT_EQ(table.reclaim(), 0u);
+  table.clear();
+  EXPECT_EQ(table.reclaim(), 0u);
+  EXPECT_EQ(table.size(), 0u);
+  const Stats& s = table.stats();
+  EXPECT_EQ(s.entries_freed, s.inserts + s.replaces) << "every published entry freed once";
+  EXPECT_EQ(s.pending, 0u);
+  EXPECT_EQ(s.alloc_failures, 0u);
+  EXPECT_EQ(refused, 0u) << "refused_full " << s.refused_full << " backlog " << s.refused_backlog;
+  EXPECT_GT(s.replaces, 0u);
+  EXPECT_GT(s.erases, 0u);
+  EXPECT_GT(s.unchanged, 0u);
+
+  for (const ReaderState& st : readers) {
+    EXPECT_EQ(st.violations, 0u) << "reader " << st.id;
+    EXPECT_GT(st.bursts.load(), 100u) << "reader " << st.id << " barely ran";
+    EXPECT_GT(st.hits, 0u) << "reader " << st.id;
+    std::printf("reader %u: %lu bursts, %lu hits\n", st.id,
+                static_cast<unsigned long>(st.bursts.load()), static_cast<unsigned long>(st.hits));
+  }
+  std::printf("writer: %lu inserts, %lu replaces, %lu erases, %lu unchanged, %lu freed\n",
+              static_cast<unsigned long>(s.inserts), static_cast<unsigned long>(s.replaces),
+              static_cast<unsigned long>(s.erases), static_cast<unsigned long>(s.unchanged),
+              static_cast<unsigned long>(s.entries_freed));
+}
+
+// ---- MAC table ------------------------------------------------------------------------------
+
+constexpr uint32_t kMacs = 50'000;
+
+l2::MacKey mac_of(uint32_t i) {
+  return l2::MacKey({0x02, 0x42, static_cast<uint8_t>(i >> 24), static_cast<uint8_t>(i >> 16),
+                     static_cast<uint8_t>(i >> 8), static_cast<uint8_t>(i)},
+                    static_cast<VlanId>(1 + i % 4));
+}
+// The high byte of every port the writer learns for MAC i identifies i; the low byte varies so
+// addresses move between ports.
+PortId mac_port(uint32_t i, uint64_t salt) {
+  return static_cast<PortId>((tag_of(i) & 0xff) << 8 | (salt & 0xff));
+}
+
+struct alignas(64) MacReaderState {
+  RcuDomain* rcu = nullptr;
+  const l2::MacTable* table = nullptr;
+  const std::vector<l2::MacKey>* keys = nullptr;
+  const std::atomic<bool>* stop = nullptr;
+  const std::atomic<uint64_t>* clock = nullptr;  // writer's latest time
+  unsigned id = 0;
+  std::atomic<uint64_t> bursts{0};
+  uint64_t hits = 0;
+  uint64_t violations = 0;
+};
+
+int mac_reader_main(void* arg) {
+  auto& st = *static_cast<MacReaderState*>(arg);
+  RcuReader reader(*st.rcu, st.id);
+  uint64_t rng = st.id + 77;
+  const l2::MacKey* ptrs[kBurst];
+  uint32_t idx[kBurst];
+  uint64_t values[kBurst];
+  while (!st.stop->load(std::memory_order_relaxed)) {
+    for (unsigned j = 0; j < kBurst; ++j) {
+      rng = mix(rng);
+      idx[j] = static_cast<uint32_t>(rng % kMacs);
+      ptrs[j] = &(*st.keys)[idx[j]];
+    }
+    const uint64_t hits = st.table->lookup_bulk(ptrs, kBurst, values);
+    const uint64_t now = st.clock->load(std::memory_order_acquire);
+    for (uint64_t h = hits; h != 0; h &= h - 1) {
+      const unsigned j = static_cast<unsigned>(std::countr_zero(h));
+      const l2::MacValue v = l2::MacValue::decode(values[j]);
+      ++st.hits;
+      if ((v.port >> 8) != (tag_of(idx[j]) & 0xff) || v.last_seen_ms > now) ++st.violations;
+    }
+    st.bursts.fetch_add(1, std::memory_order_relaxed);
+    reader.quiescent();
+  }
+  return 0;
+}
+
+TEST(RcuStress, MacReadersNeverSeeAValueOfAnotherKeyWhileWriterChurns) {
+  const unsigned worker_lcores = rte_lcore_count() - 1;
+  ASSERT_GE(worker_lcores, 1u);
+
+  RcuDomain rcu(worker_lcores);
+  l2::MacTable table(rcu, 65'536);
+  std::vector<l2::MacKey> keys;
+  keys.reserve(kMacs);
+  for (uint32_t i = 0; i < kMacs; ++i) keys.push_back(mac_of(i));
+
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> clock{1};
+  std::vector<MacReaderState> readers(worker_lcores);
+  unsigned lcore = 0;
+  unsigned n = 0;
+  RTE_LCORE_FOREACH_WORKER(lcore) {
+    MacReaderState& st = readers[n];
+    st.rcu = &rcu;
+    st.table = &table;
+    st.keys = &keys;
+    st.stop = &stop;
+    st.clock = &clock;
+    st.id = n++;
+    EXPECT_EQ(rte_eal_remote_launch(mac_reader_main, &st, lcore), 0) << "lcore " << lcore;
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  for (MacReaderState& st : readers) {
+    while (st.bursts.load(std::memory_order_relaxed) == 0 &&
+           std::chrono::steady_clock::now() < deadline) {
+      rte_pause();
+    }
+  }
+
+  // Writer: learn, move, erase, age and flush, with a clock that only moves forward and is
+  // published before any value carrying it.
+  uint64_t refused = 0;
+  uint64_t rng = 999;
+  constexpr uint32_t kOps = 300'000;
+  constexpr uint64_t kAging = 2'000;
+  for (uint32_t op = 0; op < kOps; ++op) {
+    const uint64_t now = clock.load(std::memory_order_relaxed) + (op % 16 == 0 ? 1 : 0);
+    clock.store(now, std::memory_order_release);
+    rng = mix(rng);
+    const uint32_t i = static_cast<uint32_t>(rng % kMacs);
+    switch ((rng >> 32) % 16) {
+      case 0:
+      case 1:
+        table.erase(keys[i]);
+        break;
+      case 2:
+        table.age(now, kAging, 64);
+        break;
+      case 3:
+        if (op % 4096 == 3) table.flush_port(mac_port(i, rng >> 40));
+        break;
+      default:
+        if (table.learn(keys[i], mac_port(i, rng >> 40), now) == l2::LearnResult::TableFull) {
+          ++refused;
+        }
+        break;
+    }
+  }
+  stop.store(true, std::memory_order_relaxed);
+  rte_eal_mp_wait_lcore();
+
+  size_t counted = 0;
+  table.for_each([&](const l2::MacKey&, const l2::MacValue&) { ++counted; });
+  EXPECT_EQ(counted, table.size());
+  EXPECT_EQ(refused, 0u);
+  const l2::MacStats& s = table.stats();
+  EXPECT_GT(s.learned, 0u);
+  EXPECT_GT(s.moves, 0u);
+  EXPECT_GT(s.aged, 0u);
+  EXPECT_EQ(table.flush_all(), counted);
+  for (const MacReaderState& st : readers) {
+    EXPECT_EQ(st.violations, 0u) << "reader " << st.id;
+    EXPECT_GT(st.bursts.load(), 100u) << "reader " << st.id << " barely ran";
+    EXPECT_GT(st.hits, 0u) << "reader " << st.id;
+  }
+  std::printf("mac writer: %lu learned, %lu moves, %lu refreshes, %lu aged, %lu flushed\n",
+              static_cast<unsigned long>(s.learned), static_cast<unsigned long>(s.moves),
+              static_cast<unsigned long>(s.refreshes), static_cast<unsigned long>(s.aged),
+              static_cast<unsigned long>(s.flushed));
+}
+
+}  // namespace
+}  // namespace mcsnoop::mft
