@@ -9,8 +9,12 @@ cd "$(dirname "$0")/.."
 
 scripts/setup.sh
 build=${BUILD_DIR:-build}
+werror=false
+[ "${CI:-}" = true ] && werror=true   # CI builds with warnings as errors
 if [ ! -f "$build/build.ninja" ]; then
-  meson setup "$build" --buildtype=release >/dev/null
+  meson setup "$build" --buildtype=release -Dwerror=$werror >/dev/null
+else
+  meson configure "$build" -Dwerror=$werror >/dev/null
 fi
 meson compile -C "$build"
 

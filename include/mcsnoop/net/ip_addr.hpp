@@ -32,6 +32,12 @@ class IpAddr {
   }
   static IpAddr v4_bytes(const uint8_t* p) { IpAddr a; a.b_[10] = a.b_[11] = 0xff; std::memcpy(&a.b_[12], p, 4); return a; }
   static IpAddr v6_bytes(const uint8_t* p) { IpAddr a; std::memcpy(a.b_.data(), p, 16); return a; }
+  static constexpr IpAddr v6(const std::array<uint8_t, 16>& bytes) { IpAddr a; a.b_ = bytes; return a; }
+  // ff02::<low>: the link-scope groups of RFC 4291 2.7.1 and friends (ff02::1, ::2, ::d, ::16, ::6a).
+  static constexpr IpAddr v6_link_scope(uint16_t low) {
+    return v6({0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, static_cast<uint8_t>(low >> 8),
+               static_cast<uint8_t>(low)});
+  }
   // The unspecified address of a family: 0.0.0.0 (mapped) or ::.
   static constexpr IpAddr any(Family f) { return f == Family::V4 ? v4(0) : IpAddr(); }
 
