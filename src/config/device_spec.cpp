@@ -1,0 +1,130 @@
+// Device string parsing (device_spec.hpp).
+#include "device_spec.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <optional>
+
+#include "text.hpp"
+
+namespace mcsnoop::config::detail {
+namespace {
+
+// Devargs whose value names a Linux network interface (net_af_packet, net_pcap, net_tap).
+constexpr std::string_view kInterfaceArgs[] = {"iface", "rx_iface", "rx_iface_in", "tx_iface"};
+// Devargs whose value names a pcap file (net_pcap).
+constexpr std::string_view kFileArgs[] = {"rx_pcap", "tx_pcap"};
+
+bool is_hex(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  });
+}
+
+std::optional<unsigned long> hex_number(std::string_view s, size_t max_digits) {
+  if (!is_hex(s) || s.size() > max_digits) return std::nullopt;
+  unsigned long v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v, 16);
+  return v;
+}
+
+// "[DOMAIN:]BUS:DEV.FN" -> "dddd:bb:dd.f", as DPDK's PCI bus accepts and prints it.
+std::optional<std::string> normalise_pci(std::string_view s) {
+  const size_t dot = s.rfind('.');
+  if (dot == std::string_view::npos) return std::nullopt;
+  const auto fn = hex_number(s.substr(dot + 1), 1);
+  std::string_view head = s.substr(0, dot);
+  const size_t c2 = head.rfind(':');
+  if (c2 == std::string_view::npos) return std::nullopt;
+  const auto dev = hex_number(head.substr(c2 + 1), 2);
+  head = head.substr(0, c2);
+  const size_t c1 = head.rfind(':');
+  const auto bus = hex_number(c1 == std::string_view::npos ? head : head.substr(c1 + 1), 2);
+  const auto domain = c1 == std::string_view::npos ? std::optional<unsigned long>(0)
+                                                   : hex_number(head.substr(0, c1), 8);
+  if (!fn || !dev || !bus || !domain || *fn > 7 || *dev > 0x1f) return std::nullopt;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04lx:%02lx:%02lx.%lx", *domain, *bus, *dev, *fn);
+  return std::string(buf);
+}
+
+bool is_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// Splits devargs at commas outside brackets ("representor=[0,1],x=y").
+std::optional<std::vector<std::string_view>> split_args(std::string_view s) {
+  std::vector<std::string_view> out;
+  int depth = 0;
+  size_t start = 0;
+  for (size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || (s[i] == ',' && depth == 0)) {
+      out.push_back(s.substr(start, i - start));
+      start = i + 1;
+    } else if (s[i] == '[') {
+      ++depth;
+    } else if (s[i] == ']') {
+      if (--depth < 0) return std::nullopt;
+    }
+  }
+  if (depth != 0) return std::nullopt;
+  return out;
+}
+
+void add_claim(std::vector<std::string>& claims, std::string claim) {
+  if (std::find(claims.begin(), claims.end(), claim) == claims.end()) claims.push_back(std::move(claim));
+}
+
+}  // namespace
+
+std::variant<DeviceSpec, std::string> parse_device(std::string_view text) {
+  if (text.find_first_of(" \t") != std::string_view::npos) {
+    return std::string("a device string has no spaces (e.g. 0000:03:00.0 or net_pcap0,iface=eth1)");
+  }
+  const size_t comma = text.find(',');
+  const std::string_view name = text.substr(0, comma);
+  DeviceSpec spec;
+  if (name.find(':') != std::string_view::npos) {
+    auto pci = normalise_pci(name);
+    if (!pci) {
+      return quoted(name) + " is not a PCI address (expected DOMAIN:BUS:DEV.FN such as 0000:03:00.0)";
+    }
+    spec.kind = DeviceSpec::Kind::Pci;
+    spec.name = *pci;
+    spec.claims.push_back(cat({"PCI device ", spec.name}));
+  } else {
+    if (name.empty() || !((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z')) ||
+        !std::all_of(name.begin(), name.end(), is_name_char)) {
+      return quoted(name) +
+             " is neither a PCI address nor a vdev name (letters, digits and '_', e.g. net_pcap0)";
+    }
+    spec.kind = DeviceSpec::Kind::Vdev;
+    spec.name = std::string(name);
+    spec.claims.push_back(cat({"vdev ", spec.name}));
+  }
+  if (comma == std::string_view::npos) return spec;
+
+  const auto args = split_args(text.substr(comma + 1));
+  if (!args) return std::string("unbalanced brackets in the device arguments");
+  for (std::string_view arg : *args) {
+    const size_t eq = arg.find('=');
+    const std::string_view key = arg.substr(0, eq);
+    if (key.empty() || !std::all_of(key.begin(), key.end(), is_name_char)) {
+      return "bad device argument " + quoted(arg) + " (expected key=value)";
+    }
+    if (eq == std::string_view::npos) continue;  // a flag argument
+    const std::string_view value = arg.substr(eq + 1);
+    const bool names_interface =
+        std::find(std::begin(kInterfaceArgs), std::end(kInterfaceArgs), key) != std::end(kInterfaceArgs);
+    const bool names_file = std::find(std::begin(kFileArgs), std::end(kFileArgs), key) != std::end(kFileArgs);
+    if ((names_interface || names_file) && value.empty()) {
+      return "device argument " + quoted(key) + " has no value";
+    }
+    if (names_interface) add_claim(spec.claims, cat({"interface ", value}));
+    if (names_file) add_claim(spec.claims, cat({"pcap file ", value}));
+  }
+  return spec;
+}
+
+}  // namespace mcsnoop::config::detail

@@ -1,0 +1,75 @@
+// mcsnoopctl: query a running mcsnoop switch through its control socket.
+// Usage and exit codes: see usage_text() in cli.cpp and docs/control-socket.md.
+
+#include <cstdlib>
+#include <iostream>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "ctl/cli.hpp"
+#include "ctl/control_client.hpp"
+#include "ctl/views.hpp"
+#include "mcsnoop/mgmt/protocol.hpp"
+
+namespace {
+
+using namespace mcsnoop;
+
+constexpr int kExitOk = 0;
+constexpr int kExitUnreachable = 1;  // also: the switch failed the request
+constexpr int kExitUsage = 2;
+
+// Generous for a table dump from a switch whose control lcore answers within milliseconds,
+// short enough that a hung switch does not hang the scripts that poll it.
+constexpr std::chrono::milliseconds kTimeout{2000};
+
+int run(const ctl::Invocation& inv) {
+  const ctl::View& view = *ctl::find_view(inv.topic);
+  const ctl::Reply reply = ctl::request(inv.socket_path, view.command, kTimeout);
+  switch (reply.status) {
+    case ctl::Reply::Status::kUnreachable:
+      std::cerr << "mcsnoopctl: cannot reach mcsnoop at " << inv.socket_path << ": " << reply.error
+                << '\n';
+      return kExitUnreachable;
+    case ctl::Reply::Status::kFailed:
+      std::cerr << "mcsnoopctl: mcsnoop at " << inv.socket_path << " failed '" << view.command
+                << "': " << reply.error << '\n';
+      return kExitUnreachable;
+    case ctl::Reply::Status::kOk:
+      break;
+  }
+  if (inv.json) {
+    std::cout << reply.data.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  } else {
+    try {
+      std::cout << view.render(reply.data);
+    } catch (const ctl::ReplyShapeError& e) {
+      std::cerr << "mcsnoopctl: unexpected reply from mcsnoop: " << e.what()
+                << " (try --json)\n";
+      return kExitUnreachable;
+    }
+  }
+  std::cout.flush();
+  return std::cout ? kExitOk : kExitUnreachable;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string_view> args(argv + std::min(argc, 1), argv + argc);
+  const char* env_socket = std::getenv(std::string(mgmt::kSocketEnvVar).c_str());
+  const auto parsed = ctl::parse_command_line(args, env_socket);
+
+  if (const auto* usage = std::get_if<ctl::UsageError>(&parsed)) {
+    std::cerr << "mcsnoopctl: " << usage->message << '\n'
+              << ctl::usage_synopsis() << "Try 'mcsnoopctl --help' for more information.\n";
+    return kExitUsage;
+  }
+  const auto& inv = std::get<ctl::Invocation>(parsed);
+  if (inv.action == ctl::Invocation::Action::kHelp) {
+    std::cout << ctl::usage_text();
+    return kExitOk;
+  }
+  return run(inv);
+}
