@@ -156,6 +156,15 @@ struct Counters {
   uint64_t ignored_unknown_vlan = 0, ignored_not_querier_leave = 0;
   uint64_t refused_port_limit = 0, refused_table_full = 0;
   uint64_t queries_sent = 0, groups_expired = 0;
+  // Added by the engine implementation (source compatible: new members only).
+  uint64_t ignored_invalid_source = 0;   // unspecified/multicast/broadcast sources in records (E23)
+  uint64_t refused_source_limit = 0;     // sources beyond the per-membership cap
+  uint64_t ignored_router_guard = 0;     // router signals from a `multicast_router: never` port
+  uint64_t ignored_compat = 0;           // records dropped by host compatibility mode (RFC 3376 7.3.2)
+  uint64_t ignored_snooping_off = 0;     // messages in a VLAN/family that is not snooped
+  uint64_t fast_leaves = 0;              // memberships pruned at once by fast leave
+  uint64_t host_leaves_kept = 0;         // leaves that kept the port: other hosts still joined
+  uint64_t mrd_terminations = 0;         // RFC 4286 terminations (router port left to age)
 };
 
 class Engine {

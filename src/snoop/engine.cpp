@@ -1,0 +1,330 @@
+// snoop::Engine: lifecycle, message dispatch, the group table and the introspection views.
+#include <algorithm>
+#include <cstring>
+
+#include "engine_impl.hpp"
+
+namespace mcsnoop::snoop {
+
+namespace {
+const PortConfig kDefaultPort{};
+
+uint8_t view_version(net::Family f, net::Compat c) {
+  const auto v = static_cast<uint8_t>(c);
+  return f == net::Family::V6 ? static_cast<uint8_t>(v - 1) : v;  // MLD: V2 = MLDv1, V3 = MLDv2
+}
+Ms left(Ms until, Ms now) { return until == kNever ? Ms{0} : std::max(Ms{0}, until - now); }
+
+// Time until the membership stops forwarding anything: GT in EXCLUDE mode, else its last source.
+Ms member_left(const Membership& m, Ms now) {
+  if (m.mode == FilterMode::Exclude) return left(m.group_expires, now);
+  Ms latest{0};
+  for (const SourceTimer& s : m.sources) latest = std::max(latest, left(s.expires, now));
+  return latest;
+}
+}  // namespace
+
+// ---- Group ---------------------------------------------------------------------------------
+
+// ---- Impl: configuration -------------------------------------------------------------------
+
+Engine::Impl::Impl(EngineConfig c)
+    : cfg(std::move(c)), index(std::min<uint32_t>(cfg.max_groups == 0 ? 1024 : cfg.max_groups, 1u << 20)) {
+  vlan_slots.fill(kNoVlan);
+  port_groups.assign(kMaxPorts, 0);
+  vlans.reserve(cfg.vlans.size());
+  for (const VlanConfig& vc : cfg.vlans) {
+    if (vc.id >= vlan_slots.size() || vlan_slots[vc.id] != kNoVlan) continue;  // config validates
+    vlan_slots[vc.id] = static_cast<uint16_t>(vlans.size());
+    VlanState& vs = vlans.emplace_back();
+    vs.cfg = vc;
+    for (net::Family f : {net::Family::V4, net::Family::V6}) {
+      FamilyState& fs = vs.of(f);
+      fs.family = f;
+      fs.active = vc.snooping && (f == net::Family::V4 || vc.mld);
+      vc.members.for_each([&](PortId p) {
+        if (port_cfg(p).router == RouterMode::Always) fs.routers.fixed.set(p);
+      });
+      QuerierState& q = fs.querier;
+      const std::optional<net::IpAddr>& addr = f == net::Family::V4 ? vc.querier.address : vc.querier.address6;
+      q.own_enabled = fs.active && vc.querier.enabled && addr.has_value() && !addr->is_unspecified() &&
+                      addr->family() == f;
+      if (q.own_enabled) q.own_addr = *addr;
+      const uint8_t ver = f == net::Family::V4 ? vc.querier.version : static_cast<uint8_t>(vc.querier.mld_version + 1);
+      q.own_version = static_cast<net::Compat>(std::clamp<uint8_t>(ver, f == net::Family::V4 ? 1 : 2, 3));
+    }
+  }
+}
+
+const PortConfig& Engine::Impl::port_cfg(PortId p) const {
+  return p < cfg.ports.size() ? cfg.ports[p] : kDefaultPort;
+}
+
+VlanState* Engine::Impl::vlan_state(VlanId id) {
+  if (id >= vlan_slots.size() || vlan_slots[id] == kNoVlan) return nullptr;
+  return &vlans[vlan_slots[id]];
+}
+
+uint64_t Engine::Impl::group_hash(VlanId vlan, const net::IpAddr& g) {
+  // Both halves of the address and the VLAN, mixed (murmur3 finalizer): IPv4 groups differ
+  // only in the last 4 bytes, so no part of the key may be left unmixed.
+  uint64_t lo, hi;
+  std::memcpy(&lo, g.bytes().data(), 8);
+  std::memcpy(&hi, g.bytes().data() + 8, 8);
+  uint64_t h = (lo * 0x9e3779b97f4a7c15ULL) ^ hi ^ (uint64_t{vlan} << 48);
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  return h;
+}
+
+// ---- Impl: group table ---------------------------------------------------------------------
+
+Group* Engine::Impl::find_group(VlanId vlan, const net::IpAddr& g) {
+  const uint32_t slot = index.find(group_hash(vlan, g), [&](uint32_t s) {
+    return groups[s].vlan == vlan && groups[s].addr == g;
+  });
+  return slot == OpenHashIndex::kNone ? nullptr : &groups[slot];
+}
+
+Group* Engine::Impl::create_group(VlanState& vs, const net::IpAddr& addr) {
+  if (cfg.max_groups != 0 && live_groups >= cfg.max_groups) {
+    ++counters.refused_table_full;
+    return nullptr;
+  }
+  uint32_t slot;
+  if (!free_groups.empty()) {
+    slot = free_groups.back();
+    free_groups.pop_back();
+  } else {
+    slot = static_cast<uint32_t>(groups.size());
+    groups.emplace_back();
+  }
+  Group& g = groups[slot];
+  g.addr = addr;
+  g.vlan = vs.cfg.id;
+  g.vlan_slot = vlan_slots[vs.cfg.id];
+  g.live = true;
+  g.armed_at = kNever;
+  g.vlan_pos = static_cast<uint32_t>(vs.groups.size());
+  vs.groups.push_back(slot);
+  index.insert(group_hash(g.vlan, addr), slot);
+  ++live_groups;
+  return &g;
+}
+
+void Engine::Impl::delete_group(Group& g, Actions& out) {
+  unpublish_group(g, out);
+  VlanState& vs = vlans[g.vlan_slot];
+  const uint32_t slot = slot_of(g);
+  // Swap-remove from the VLAN's list, fixing the moved group's position.
+  const uint32_t last = vs.groups.back();
+  vs.groups[g.vlan_pos] = last;
+  groups[last].vlan_pos = g.vlan_pos;
+  vs.groups.pop_back();
+  index.erase(group_hash(g.vlan, g.addr), slot);
+  for (const Membership& m : g.members) --port_groups[m.port];
+  g.members.clear();
+  g.member_mask = PortMask();
+  g.static_sources.clear();
+  g.static_star = PortMask();
+  g.published.clear();
+  g.pending.clear();
+  g.star_published = false;
+  g.live = false;
+  ++g.gen;  // invalidates timer events still in the heap
+  g.armed_at = kNever;
+  free_groups.push_back(slot);
+  --live_groups;
+}
+
+void Engine::Impl::remove_member(Group& g, PortId port) {
+  auto it = std::find_if(g.members.begin(), g.members.end(),
+                         [port](const Membership& m) { return m.port == port; });
+  if (it == g.members.end()) return;
+  --port_groups[port];
+  g.members.erase(it);
+  g.member_mask.reset(port);
+  std::erase_if(g.pending, [port](const PendingQuery& pq) { return pq.port == port; });
+}
+
+void Engine::Impl::settle_group(Group& g, bool changed, Ms now, Actions& out, const Membership* touched) {
+  (void)now;
+  if (g.members.empty() && g.static_star.empty() && g.static_sources.empty()) {
+    delete_group(g, out);
+    return;
+  }
+  if (changed || !g.star_published) {
+    const VlanState& vs = vlans[g.vlan_slot];
+    publish_group(g, vs.of(g.addr.family()).routers.ports() & vs.cfg.members, out);
+  }
+  if (touched != nullptr && g.pending.empty()) {
+    // The other memberships' deadlines did not move and are already covered by armed_at.
+    timers.arm(g.armed_at, touched->next_expiry(), TimerKind::Group, slot_of(g), g.gen);
+  } else {
+    arm_group(g);
+  }
+}
+
+// ---- Engine --------------------------------------------------------------------------------
+
+Engine::Engine(EngineConfig cfg) : impl_(std::make_unique<Impl>(std::move(cfg))) {}
+Engine::~Engine() = default;
+
+void Engine::start(Ms now, Actions& out) {
+  Impl& im = *impl_;
+  if (im.started) return;
+  im.started = true;
+  for (VlanState& vs : im.vlans) {
+    for (FamilyState& fs : vs.fam) {
+      im.publish_unregistered(vs, fs, out);
+      if (fs.querier.own_enabled) {
+        // RFC 3376 8.6/8.7: Startup Query Count general queries, Startup Query Interval apart.
+        fs.querier.startup_left = static_cast<uint8_t>(std::max<uint32_t>(vs.cfg.timers.robustness, 1));
+        fs.querier.next_general = now;
+        im.run_querier(vs, fs, now, out);
+      }
+    }
+    if (!vs.cfg.snooping) continue;
+    for (const StaticGroup& sg : vs.cfg.static_groups) {
+      const FamilyState& fs = vs.of(sg.group.family());
+      if (!fs.active || !sg.group.is_multicast() || sg.group.is_unsnoopable_group()) continue;
+      if (sg.source && (sg.source->family() != sg.group.family() || sg.source->is_multicast() ||
+                        sg.source->is_unspecified())) {
+        continue;
+      }
+      Group* g = im.find_group(vs.cfg.id, sg.group);
+      if (g == nullptr) g = im.create_group(vs, sg.group);
+      if (g == nullptr) continue;
+      const PortMask ports = sg.ports & vs.cfg.members;
+      if (!sg.source) {
+        g->static_star |= ports;
+      } else {
+        auto it = std::lower_bound(g->static_sources.begin(), g->static_sources.end(), *sg.source,
+                                   [](const SourcePorts& s, const net::IpAddr& a) { return s.addr < a; });
+        if (it == g->static_sources.end() || it->addr != *sg.source) {
+          it = g->static_sources.insert(it, SourcePorts{*sg.source, PortMask()});
+        }
+        it->ports |= ports;
+      }
+      im.settle_group(*g, true, now, out);
+    }
+  }
+}
+
+void Engine::receive(const net::McastMessage& msg, VlanId vlan, PortId port, Ms now, Actions& out) {
+  Impl& im = *impl_;
+  ++im.counters.messages;
+  VlanState* vs = im.vlan_state(vlan);
+  if (vs == nullptr || port >= kMaxPorts || !vs->cfg.members.test(port)) {
+    ++im.counters.ignored_unknown_vlan;
+    out.packet = {PacketDisposition::Kind::Drop, PortMask()};
+    return;
+  }
+  FamilyState& fs = vs->of(msg.family);
+  if (!fs.active) {
+    // Not snooped here: the message is ordinary multicast, flooded in the VLAN.
+    ++im.counters.ignored_snooping_off;
+    out.packet = {PacketDisposition::Kind::Forward, vs->cfg.members.without(port)};
+    return;
+  }
+  switch (msg.kind) {
+    case net::MsgKind::Report:
+      im.receive_report(*vs, fs, msg, port, now, out);
+      break;
+    case net::MsgKind::Query:
+      im.receive_query(*vs, fs, msg, port, now, out);
+      break;
+    case net::MsgKind::PimHello:
+    case net::MsgKind::MrdAdvertisement:
+    case net::MsgKind::MrdSolicitation:
+    case net::MsgKind::MrdTermination:
+      im.receive_router_signal(*vs, fs, msg, port, now, out);
+      break;
+  }
+}
+
+Ms Engine::next_deadline() const { return impl_->timers.top_time(); }
+
+const Counters& Engine::counters() const { return impl_->counters; }
+
+void Engine::set_link(PortId port, bool up, Ms now, Actions& out) {
+  if (port >= kMaxPorts) return;
+  if (up) {
+    impl_->link_up(port, now, out);
+  } else {
+    impl_->link_down(port, now, out);
+  }
+}
+
+// ---- introspection -------------------------------------------------------------------------
+
+std::vector<GroupView> Engine::groups(Ms now) const {
+  Impl& im = *impl_;
+  std::vector<GroupView> views;
+  for (const Group& g : im.groups) {
+    if (!g.live) continue;
+    bool exclude = !g.static_star.empty();
+    Ms expires{0};
+    for (const Membership& m : g.members) {
+      exclude |= m.mode == FilterMode::Exclude;
+      expires = std::max(expires, member_left(m, now));
+    }
+    views.push_back(GroupView{g.vlan, g.addr, std::nullopt, exclude, g.member_ports() | g.static_star,
+                              g.members.empty(), expires});
+    im.collect_sources(g);
+    for (const net::IpAddr& s : im.all_sources) {
+      Ms src_left{0};
+      bool dynamic = false;
+      for (const Membership& m : g.members) {
+        if (const SourceTimer* t = m.find_source(s)) {
+          dynamic = true;
+          if (t->running()) src_left = std::max(src_left, left(t->expires, now));
+        }
+      }
+      views.push_back(GroupView{g.vlan, g.addr, s, exclude, im.source_ports(g, s), !dynamic, src_left});
+    }
+  }
+  return views;
+}
+
+std::vector<RouterView> Engine::routers(Ms now) const {
+  std::vector<RouterView> views;
+  for (const VlanState& vs : impl_->vlans) {
+    for (const FamilyState& fs : vs.fam) {
+      (fs.routers.ports() & vs.cfg.members).for_each([&](PortId p) {
+        const bool fixed = fs.routers.fixed.test(p);
+        views.push_back(RouterView{vs.cfg.id, fs.family, p, fixed,
+                                   fixed ? Ms{0} : left(fs.routers.timers[p].until(), now)});
+      });
+    }
+  }
+  return views;
+}
+
+std::vector<QuerierView> Engine::queriers(Ms now) const {
+  const Impl& im = *impl_;
+  std::vector<QuerierView> views;
+  for (const VlanState& vs : im.vlans) {
+    for (const FamilyState& fs : vs.fam) {
+      if (!fs.active) continue;
+      const QuerierState& q = fs.querier;
+      QuerierView v{vs.cfg.id, fs.family, std::nullopt, false, 0, Ms{0}};
+      if (im.querier_is_self(fs, now)) {
+        v.querier = q.own_addr;
+        v.self = true;
+        v.version = view_version(fs.family, im.querier_version(fs, now));
+      } else if (im.querier_known(fs, now)) {
+        v.querier = q.other_addr;
+        v.version = view_version(fs.family, q.other_version);
+        v.expires = left(q.other_until, now);
+      }
+      views.push_back(v);
+    }
+  }
+  return views;
+}
+
+}  // namespace mcsnoop::snoop

@@ -1,0 +1,225 @@
+// Private state of snoop::Engine, shared by the engine's source files (one job each:
+// engine.cpp lifecycle and views, reports.cpp membership learning, queries.cpp queries and
+// router discovery, querier.cpp our own querier, forwarding.cpp forwarding-set publication,
+// expiry.cpp timers and link state).
+//
+// Thread safety: none; the Engine is confined to the control lcore.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "filter_rows.hpp"
+#include "mcsnoop/snoop/engine.hpp"
+#include "membership.hpp"
+#include "open_hash_index.hpp"
+#include "timer_queue.hpp"
+
+namespace mcsnoop::snoop {
+
+// Tuning constants (each bounds what one host can make the control plane hold, RFC 3376 9.1).
+inline constexpr uint32_t kMaxSourcesPerMembership = 256;  // > 89 (MLDv2) and close to 366 (IGMPv3 at 1500 B)
+inline constexpr uint32_t kMaxHostsPerMembership = 32;     // beyond: stop concluding "last host left"
+inline constexpr Ms kMinLoweredTimer{100};                 // E35: never race in-flight reports
+inline constexpr Ms kDefaultMrdInterval{20'000};           // RFC 4286 AdvertisementInterval
+
+struct PendingQuery {
+  uint16_t port = 0;
+  uint8_t remaining = 0;       // retransmissions still to send (RFC 3376 6.6.3)
+  bool group_query = false;    // Q(G); otherwise Q(G,S) with `sources`
+  Ms next_at = kNever;
+  std::vector<net::IpAddr> sources;
+};
+
+struct SourcePorts {
+  net::IpAddr addr;
+  PortMask ports;
+};
+
+struct Group {
+  net::IpAddr addr;
+  VlanId vlan = 0;
+  uint16_t vlan_slot = 0;
+  uint32_t gen = 0;
+  uint32_t vlan_pos = 0;                    // index in VlanState::groups
+  bool live = false;
+  Ms armed_at = kNever;
+  std::vector<Membership> members;          // sorted by port
+  PortMask member_mask;                     // ports of `members`: rank = index, no search
+  PortMask static_star;                     // static (*,G) ports
+  std::vector<SourcePorts> static_sources;  // static (S,G) ports
+  bool star_published = false;
+  PortMask star_ports;                      // last published (*,G) set
+  std::vector<SourcePorts> published;       // last published (S,G) sets, sorted by source
+  std::vector<PendingQuery> pending;        // our own last-member query retransmissions
+
+  Membership* find_member(PortId port) {
+    if (!member_mask.test(port)) return nullptr;
+    const uint64_t below = member_mask.bits() & ((uint64_t{1} << port) - 1);
+    return &members[static_cast<size_t>(std::popcount(below))];
+  }
+  PortMask member_ports() const { return member_mask; }
+};
+
+struct RouterTimers {
+  Ms query_until{0};   // other-querier-present interval after a query
+  Ms pim_until{0};     // PIM hello holdtime
+  Ms mrd_until{0};     // MRD NeighborDeadInterval
+  Ms until() const { return std::max({query_until, pim_until, mrd_until}); }
+};
+
+struct RouterState {
+  std::array<RouterTimers, kMaxPorts> timers{};
+  PortMask learned;
+  PortMask fixed;      // multicast_router: always
+  Ms armed_at = kNever;
+  PortMask ports() const { return learned | fixed; }
+};
+
+struct QuerierState {
+  bool own_enabled = false;
+  net::IpAddr own_addr;
+  net::Compat own_version = net::Compat::V3;
+  // The elected querier when it is not us (lower address than ours, or ours is disabled).
+  bool other_present = false;
+  net::IpAddr other_addr;
+  PortId other_port = 0;
+  Ms other_until{0};
+  net::Compat other_version = net::Compat::V3;
+  uint8_t other_qrv = 0;         // 0 = not given: use the configured robustness
+  uint32_t other_qqi_s = 0;      // 0 = not given: use the configured query interval
+  uint32_t other_mrt_ms = 0;     // from its general queries; 0 = use configured QRI
+  // RFC 3376 6.6.2 / 7.3.1: an older-version query forces our querier down to that version.
+  net::Compat oldest_heard = net::Compat::V3;
+  Ms oldest_until{0};
+  uint8_t startup_left = 0;
+  Ms next_general = kNever;
+  Ms armed_at = kNever;
+};
+
+struct FamilyState {
+  net::Family family = net::Family::V4;
+  bool active = false;           // snooping runs for this family in this VLAN
+  RouterState routers;
+  QuerierState querier;
+  bool unreg_published = false;
+  PortMask unreg;
+};
+
+struct VlanState {
+  VlanConfig cfg;
+  std::array<FamilyState, 2> fam;
+  std::vector<uint32_t> groups;  // slots of the live groups of this VLAN
+  FamilyState& of(net::Family f) { return fam[static_cast<size_t>(f)]; }
+  const FamilyState& of(net::Family f) const { return fam[static_cast<size_t>(f)]; }
+};
+
+// Protocol values in force for one VLAN and family (RFC 3376 8): configured, or adopted from
+// the elected querier's queries (QRV, QQIC, MRT) when it is not us.
+struct Params {
+  uint32_t robustness;
+  Ms query_interval;
+  Ms query_response_interval;
+  Ms gmi() const { return robustness * query_interval + query_response_interval; }
+  Ms oqpi() const { return robustness * query_interval + query_response_interval / 2; }
+};
+
+struct Engine::Impl {
+  explicit Impl(EngineConfig c);
+
+  // ---- configuration lookups
+  const PortConfig& port_cfg(PortId p) const;
+  VlanState* vlan_state(VlanId id);
+  static uint64_t group_hash(VlanId vlan, const net::IpAddr& g);
+
+  // ---- group table (engine.cpp)
+  Group* find_group(VlanId vlan, const net::IpAddr& g);
+  Group* create_group(VlanState& vs, const net::IpAddr& g);   // nullptr when the table is full
+  void delete_group(Group& g, Actions& out);
+  uint32_t slot_of(const Group& g) const { return static_cast<uint32_t>(&g - groups.data()); }
+  // After any change to a group: publish, arm its timer, delete it when nothing is left.
+  // `touched` names the only membership whose timers moved (a report's): then only its expiry
+  // is armed, instead of scanning every membership of the group.
+  void settle_group(Group& g, bool changed, Ms now, Actions& out, const Membership* touched = nullptr);
+  void remove_member(Group& g, PortId port);
+
+  // ---- reports (reports.cpp)
+  void receive_report(VlanState& vs, FamilyState& fs, const net::McastMessage& msg, PortId port,
+                      Ms now, Actions& out);
+  void receive_record(VlanState& vs, FamilyState& fs, const net::McastMessage& msg,
+                      const net::GroupRecord& rec, PortId port, Ms now, Actions& out);
+  bool prepare_sources(const net::McastMessage& msg, const net::GroupRecord& rec);
+  Membership* join_member(VlanState& vs, Group*& g, const net::IpAddr& group, PortId port,
+                          Ms now, Actions& out);
+  void request_queries(VlanState& vs, FamilyState& fs, Group& g, Membership& m,
+                       RowContext& cx, bool is_leave, Ms now, Actions& out);
+
+  // ---- queries and router discovery (queries.cpp)
+  void receive_query(VlanState& vs, FamilyState& fs, const net::McastMessage& msg, PortId port,
+                     Ms now, Actions& out);
+  void receive_router_signal(VlanState& vs, FamilyState& fs, const net::McastMessage& msg,
+                             PortId port, Ms now, Actions& out);
+  void learn_router(VlanState& vs, FamilyState& fs, PortId port, Ms RouterTimers::*which,
+                    Ms until, Ms now, Actions& out);
+  void age_routers(VlanState& vs, FamilyState& fs, Ms now, Actions& out);
+  void routers_changed(VlanState& vs, FamilyState& fs, Actions& out);
+
+  // ---- querier (querier.cpp)
+  Params params(const VlanState& vs, const FamilyState& fs, Ms now) const;
+  bool querier_is_self(const FamilyState& fs, Ms now) const;
+  bool querier_known(const FamilyState& fs, Ms now) const;
+  net::Compat querier_version(const FamilyState& fs, Ms now) const;
+  Ms own_lmqt(const VlanState& vs) const;
+  void hear_query(VlanState& vs, FamilyState& fs, const net::McastMessage& msg, PortId port,
+                  Ms now);
+  void run_querier(VlanState& vs, FamilyState& fs, Ms now, Actions& out);
+  void arm_querier(VlanState& vs, FamilyState& fs);
+  QueryToSend own_query(const VlanState& vs, const FamilyState& fs, Ms now) const;
+  void send_general_query(VlanState& vs, FamilyState& fs, Ms now, Actions& out);
+  void send_topology_query(VlanState& vs, FamilyState& fs, Ms now, Actions& out);
+  void send_pending(VlanState& vs, FamilyState& fs, Group& g, PendingQuery& pq, Ms now,
+                    Actions& out);
+
+  // ---- forwarding (forwarding.cpp)
+  void publish_group(Group& g, PortMask routers, Actions& out);
+  void unpublish_group(Group& g, Actions& out);
+  void publish_unregistered(VlanState& vs, FamilyState& fs, Actions& out);
+  PortMask source_ports(const Group& g, const net::IpAddr& s) const;  // without router ports
+  void collect_sources(const Group& g);                                // into all_sources
+
+  // ---- timers and links (expiry.cpp)
+  void arm_group(Group& g);
+  void run_group_timers(Group& g, Ms now, Actions& out);
+  void link_down(PortId port, Ms now, Actions& out);
+  void link_up(PortId port, Ms now, Actions& out);
+
+  PortMask vlan_egress(const VlanState& vs) const { return vs.cfg.members & link_up_mask; }
+
+  EngineConfig cfg;
+  std::vector<VlanState> vlans;
+  std::array<uint16_t, 4096> vlan_slots;
+  std::vector<Group> groups;
+  std::vector<uint32_t> free_groups;
+  OpenHashIndex index;
+  uint32_t live_groups = 0;
+  std::vector<uint32_t> port_groups;       // memberships per port (max_groups)
+  PortMask link_up_mask{~uint64_t{0}};
+  TimerQueue timers;
+  Counters counters;
+  bool started = false;
+
+  // Scratch buffers reused by every call, so steady-state processing does not allocate.
+  std::vector<net::IpAddr> rec_sources;
+  std::vector<net::IpAddr> query_sources;
+  std::vector<net::IpAddr> all_sources;
+  std::vector<SourceTimer> row_scratch;
+  std::vector<SourcePorts> pub_scratch;
+};
+
+inline constexpr uint16_t kNoVlan = UINT16_MAX;
+
+}  // namespace mcsnoop::snoop

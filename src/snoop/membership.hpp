@@ -1,0 +1,68 @@
+// Router-side state of one (VLAN, group, port): RFC 3376 section 6 / RFC 3810 section 7.
+//
+// One code path serves IGMPv3 and MLDv2: addresses are IpAddr (v4-mapped for IPv4), and the
+// RFC 3810 7.4 tables are the RFC 3376 6.4 tables with MALI for GMI and LLQT for LMQT.
+//
+//   INCLUDE(A):    every source in `sources` has a running timer; no group timer.
+//   EXCLUDE(X,Y):  sources with a running timer are X ("requested"), sources whose timer is
+//                  kStopped are Y ("exclude"); `group_expires` is the group timer GT.
+//
+// Thread safety: none.
+#pragma once
+
+#include <cstdint>
+
+#include "mcsnoop/net/ip_addr.hpp"
+#include "mcsnoop/net/mcast_msg.hpp"
+#include "small_vec.hpp"
+#include "timer_queue.hpp"
+
+namespace mcsnoop::snoop {
+
+// A timer value meaning "zero" in RFC 3376 terms: the source is in the EXCLUDE mode's Y list.
+inline constexpr Ms kStopped = Ms::min();
+
+enum class FilterMode : uint8_t { Include, Exclude };
+
+struct SourceTimer {
+  net::IpAddr addr;
+  Ms expires;  // kStopped = timer 0 (Y list); otherwise the absolute expiry
+  bool running() const { return expires != kStopped; }
+};
+
+// A host behind the port that holds the membership (explicit host tracking). The key is the
+// report's IP source; 0.0.0.0 / :: (proxy reporters, DAD) is a host like any other.
+struct TrackedHost {
+  net::IpAddr addr;
+  Ms expires;
+};
+
+struct Membership {
+  Ms group_expires = kNever;   // GT; meaningful in EXCLUDE mode only
+  Ms v1_host_until = Ms{0};    // IGMPv1 Host Present timer (RFC 3376 7.3.2)
+  Ms v2_host_until = Ms{0};    // IGMPv2 / MLDv1 Host Present timer
+  SmallVec<SourceTimer, 1> sources;  // sorted by address, unique
+  SmallVec<TrackedHost, 1> hosts;    // unordered; expired entries are purged lazily
+  uint16_t port = 0;
+  FilterMode mode = FilterMode::Include;
+  bool hosts_overflow = false; // more hosts than we track: never conclude "last host left"
+
+  // Group Compatibility Mode (RFC 3376 7.3.2 / RFC 3810 8.3.2): the oldest host version heard
+  // within the Older Host Present Interval.
+  net::Compat compat(Ms now) const {
+    if (v1_host_until > now) return net::Compat::V1;
+    if (v2_host_until > now) return net::Compat::V2;
+    return net::Compat::V3;
+  }
+
+  const SourceTimer* find_source(const net::IpAddr& a) const;
+  SourceTimer* find_source(const net::IpAddr& a);
+
+  // An INCLUDE membership with no source forwards nothing and is deleted.
+  bool is_empty() const { return mode == FilterMode::Include && sources.empty(); }
+
+  // The earliest time something of this membership expires (group or source timer).
+  Ms next_expiry() const;
+};
+
+}  // namespace mcsnoop::snoop

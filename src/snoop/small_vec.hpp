@@ -1,0 +1,133 @@
+// A vector of trivially copyable values with room for N of them inside the object.
+//
+// Per-(group, port) state holds two short lists (sources, reporting hosts) that are empty or
+// hold one element in the common case. std::vector would cost a heap block for every
+// membership; SmallVec keeps the first N elements inline and only goes to the heap beyond
+// that, so a refresh of an existing membership never allocates.
+//
+// Thread safety: none (plain value type).
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <new>
+#include <span>
+#include <type_traits>
+#include <utility>
+
+namespace mcsnoop::snoop {
+
+template <typename T, uint32_t N>
+class SmallVec {
+  static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>,
+                "SmallVec moves elements with memcpy");
+  static_assert(N >= 1, "use std::vector when no inline capacity is wanted");
+
+ public:
+  SmallVec() = default;
+  ~SmallVec() { release(); }
+  SmallVec(const SmallVec& o) { assign(o.span()); }
+  SmallVec& operator=(const SmallVec& o) {
+    if (this != &o) assign(o.span());
+    return *this;
+  }
+  SmallVec(SmallVec&& o) noexcept { steal(o); }
+  SmallVec& operator=(SmallVec&& o) noexcept {
+    if (this != &o) {
+      release();
+      steal(o);
+    }
+    return *this;
+  }
+
+  uint32_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  uint32_t capacity() const { return cap_; }
+  T* data() { return on_heap() ? heap_ : inline_ptr(); }
+  const T* data() const { return on_heap() ? heap_ : inline_ptr(); }
+  T* begin() { return data(); }
+  T* end() { return data() + size_; }
+  const T* begin() const { return data(); }
+  const T* end() const { return data() + size_; }
+  T& operator[](uint32_t i) { return data()[i]; }
+  const T& operator[](uint32_t i) const { return data()[i]; }
+  std::span<const T> span() const { return {data(), size_}; }
+
+  void clear() { size_ = 0; }
+  void push_back(const T& v) { insert(size_, v); }
+
+  void insert(uint32_t pos, const T& v) {
+    if (size_ == cap_) grow(cap_ * 2);
+    T* d = data();
+    std::memmove(static_cast<void*>(d + pos + 1), d + pos, (size_ - pos) * sizeof(T));
+    std::memcpy(static_cast<void*>(d + pos), &v, sizeof(T));
+    ++size_;
+  }
+
+  void erase(uint32_t pos) {
+    T* d = data();
+    std::memmove(static_cast<void*>(d + pos), d + pos + 1, (size_ - pos - 1) * sizeof(T));
+    --size_;
+  }
+
+  // Keeps the elements for which keep(element) is true, in order.
+  template <typename Pred>
+  void retain(Pred&& keep) {
+    T* d = data();
+    uint32_t out = 0;
+    for (uint32_t i = 0; i < size_; ++i) {
+      if (keep(d[i])) d[out++] = d[i];
+    }
+    size_ = out;
+  }
+
+  // Replaces the contents; allocates only when `src` is larger than the current capacity.
+  void assign(std::span<const T> src) {
+    if (src.size() > cap_) grow(static_cast<uint32_t>(src.size()));
+    if (!src.empty()) std::memcpy(static_cast<void*>(data()), src.data(), src.size() * sizeof(T));
+    size_ = static_cast<uint32_t>(src.size());
+  }
+
+  // Bytes held outside the object (for memory accounting in tests and benchmarks).
+  size_t heap_bytes() const { return on_heap() ? size_t{cap_} * sizeof(T) : 0; }
+
+ private:
+  bool on_heap() const { return cap_ > N; }
+  T* inline_ptr() { return std::launder(reinterpret_cast<T*>(storage_)); }
+  const T* inline_ptr() const { return std::launder(reinterpret_cast<const T*>(storage_)); }
+
+  void grow(uint32_t want) {
+    uint32_t cap = std::max<uint32_t>(want, 2 * N);
+    T* fresh = static_cast<T*>(::operator new(size_t{cap} * sizeof(T)));
+    if (size_ != 0) std::memcpy(static_cast<void*>(fresh), data(), size_t{size_} * sizeof(T));
+    release();
+    heap_ = fresh;
+    cap_ = cap;
+  }
+  void release() {
+    if (on_heap()) ::operator delete(heap_);
+    cap_ = N;
+  }
+  void steal(SmallVec& o) {
+    size_ = o.size_;
+    cap_ = o.cap_;
+    if (o.on_heap()) {
+      heap_ = o.heap_;
+    } else {
+      std::memcpy(storage_, o.storage_, sizeof(storage_));
+    }
+    o.size_ = 0;
+    o.cap_ = N;
+  }
+
+  union {
+    alignas(T) std::byte storage_[N * sizeof(T)];
+    T* heap_;
+  };
+  uint32_t size_ = 0;
+  uint32_t cap_ = N;
+};
+
+}  // namespace mcsnoop::snoop
