@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -41,19 +42,21 @@ struct SourcePorts {
 };
 
 struct Group {
+  // First cache line: everything a refreshing report reads (key check, member lookup, timer).
   net::IpAddr addr;
+  PortMask member_mask;                     // ports of `members`: rank = index, no search
+  std::vector<Membership> members;          // sorted by port
   VlanId vlan = 0;
   uint16_t vlan_slot = 0;
   uint32_t gen = 0;
+  Ms armed_at = kNever;
+  // Colder state.
   uint32_t vlan_pos = 0;                    // index in VlanState::groups
   bool live = false;
-  Ms armed_at = kNever;
-  std::vector<Membership> members;          // sorted by port
-  PortMask member_mask;                     // ports of `members`: rank = index, no search
-  PortMask static_star;                     // static (*,G) ports
-  std::vector<SourcePorts> static_sources;  // static (S,G) ports
   bool star_published = false;
+  PortMask static_star;                     // static (*,G) ports
   PortMask star_ports;                      // last published (*,G) set
+  std::vector<SourcePorts> static_sources;  // static (S,G) ports
   std::vector<SourcePorts> published;       // last published (S,G) sets, sorted by source
   std::vector<PendingQuery> pending;        // our own last-member query retransmissions
 
@@ -64,6 +67,7 @@ struct Group {
   }
   PortMask member_ports() const { return member_mask; }
 };
+static_assert(offsetof(Group, armed_at) + sizeof(Ms) <= 64, "hot fields share one cache line");
 
 struct RouterTimers {
   Ms query_until{0};   // other-querier-present interval after a query
