@@ -8,12 +8,13 @@
 // frame of the joined group follows any instant within 16 frames (a few microseconds at the
 // forwarding rate); that wait is part of every sample. Between samples the host leaves (fast
 // leave, pruned at once) and the bench waits for the entry to be gone.
-#include <cinttypes>
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
-#include <unistd.h>
 #include <vector>
+
+#include <unistd.h>
 
 #include <rte_cycles.h>
 

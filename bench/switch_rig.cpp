@@ -33,6 +33,8 @@ constexpr auto kControlIdleSleep = std::chrono::microseconds(100);
 // The host's policer: far above the 10,000 changes/s of the churn case, so the bench measures
 // the switch's punt path rather than its rate limit.
 constexpr uint32_t kHostPuntRate = 100000;
+// Sinks are named net_null0..7; more would only add idle RX queues to poll.
+constexpr unsigned kMaxSinks = 8;
 
 }  // namespace
 
@@ -44,6 +46,10 @@ std::unique_ptr<SwitchRig> SwitchRig::create(const RigConfig& cfg, std::string* 
 
 bool SwitchRig::build(const RigConfig& cfg, std::string* err) {
   cfg_ = cfg;
+  if (cfg.sinks < 1 || cfg.sinks > kMaxSinks) {
+    *err = "between 1 and " + std::to_string(kMaxSinks) + " sinks are supported";
+    return false;
+  }
   const int socket = static_cast<int>(rte_socket_id());
   inject_pool_ = rte_pktmbuf_pool_create("bench_inject", kInjectPoolSize, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, socket);
   if (inject_pool_ == nullptr) {

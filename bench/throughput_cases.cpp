@@ -6,12 +6,14 @@
 // it completed: frames delivered to the sinks / fan-out / second. Between the switch's runs
 // the worker is stopped, so counters read then are exact: every frame received in a run is
 // either delivered to each sink or counted as undelivered.
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <memory>
 #include <string>
-#include <unistd.h>
 #include <vector>
+
+#include <unistd.h>
 
 #include "cases.hpp"
 #include "mcsnoop/l2/mac_table.hpp"
@@ -275,12 +277,11 @@ bool run_throughput_case(const std::string& name, const CaseOptions& opts, std::
   const double io = median(s.io_mpps);
   const double sw = median(s.sw_mpps);
   const double ratio = io > 0 ? sw / io : 0;
+  const std::string state = spec->traffic == Traffic::Unicast
+                                ? std::to_string(spec->groups) + " learned destination MACs"
+                                : std::to_string(spec->groups) + " joined group" + (spec->groups > 1 ? "s" : "");
   std::printf("# %s: %u frames of 64 bytes, %s, %u sink%s; windows of %u ms after %u ms warm-up\n", spec->name,
-              frames,
-              spec->traffic == Traffic::Unicast
-                  ? (std::to_string(spec->groups) + " learned destination MACs").c_str()
-                  : (std::to_string(spec->groups) + " joined group" + (spec->groups > 1 ? "s" : "")).c_str(),
-              spec->fanout, spec->fanout > 1 ? "s (every group joined on each)" : "",
+              frames, state.c_str(), spec->fanout, spec->fanout > 1 ? "s (every group joined on each)" : "",
               opts.common.window_ms, opts.common.warmup_ms);
   std::printf("#   io-forward Mpps: %s\n#   mcsnoop    Mpps: %s\n", figures(s.io_mpps, 3).c_str(),
               figures(s.sw_mpps, 3).c_str());

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Benchmarks mcsnoop against the io-forward ceiling of this box (see docs/performance.md).
+#
+#   scripts/bench.sh                 # every case: 5 windows of 2 s per contender (about 4 minutes)
+#   scripts/bench.sh quick           # the same with 3 windows of 0.5 s (about 1 minute)
+#   scripts/bench.sh [quick] CASE..  # only these cases (switch_bench --list names them)
+#   scripts/bench.sh engine          # the snoop engine alone (reports/s, bytes per membership)
+#
+# Builds the benchmark programs (meson, release) in $BENCH_BUILD_DIR (default build-bench), then
+# runs one process per case. Each case interleaves io-forward and mcsnoop windows on the same
+# vdevs (net_pcap source with infinite_rx, net_null sinks) and the same forwarding lcore, and
+# prints "bench <case> mpps=<median> ratio=<median / io-forward median>". Targets are printed for
+# comparison at the end; missing one is not a failure. Exit status: non-zero only when a
+# benchmark could not run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=full
+if [ $# -gt 0 ] && { [ "$1" = quick ] || [ "$1" = engine ] || [ "$1" = full ]; }; then
+  mode=$1
+  shift
+fi
+
+scripts/setup.sh
+build=${BENCH_BUILD_DIR:-build-bench}
+if [ ! -f "$build/build.ninja" ]; then
+  meson setup "$build" --buildtype=release -Dtests=false >/dev/null
+else
+  meson configure "$build" -Dbuildtype=release >/dev/null   # the figures are for release builds
+fi
+meson compile -C "$build" bench/engine_bench bench/io_forward bench/switch_bench >/dev/null
+
+if [ "$mode" = engine ]; then
+  exec "$build/bench/engine_bench"
+fi
+
+if [ "$mode" = quick ]; then
+  windows=(--windows 3 --window-ms 500 --warmup-ms 200)
+  samples=(--samples 100)
+else
+  windows=(--windows 5 --window-ms 2000 --warmup-ms 300)
+  samples=(--samples 300)
+fi
+
+if [ $# -gt 0 ]; then
+  cases=("$@")
+else
+  cases=(l2-unicast mcast-g1-fo1 mcast-g1000-fo1 mcast-g100000-fo1 mcast-g1000-fo1-pcap100k
+         mcast-g1000-fo4 mcast-churn join-latency)
+fi
+
+log=$(mktemp "${TMPDIR:-/tmp}/mcsnoop-bench.XXXXXX")
+trap 'rm -f "$log"' EXIT
+
+echo "# mcsnoop benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+echo "# EAL: --no-huge -m 1024 --no-pci --no-shconf -l 0-1 (lcore 0 control, lcore 1 forwarding)"
+echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# One process per case, each with its own EAL file prefix.
+run() {
+  local name=$1
+  shift
+  "$@" --prefix "mcsnoop-bench-$$-$name" "${windows[@]}" | tee -a "$log"
+}
+
+run io-forward "$build/bench/io_forward"
+for c in "${cases[@]}"; do
+  if [ "$c" = join-latency ]; then
+    run "$c" "$build/bench/switch_bench" --case "$c" "${samples[@]}"
+  else
+    run "$c" "$build/bench/switch_bench" --case "$c"
+  fi
+done
+echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# Targets, from the "bench" lines collected above.
+awk '
+  $1 == "bench" {
+    for (i = 3; i <= NF; i++) { split($i, kv, "="); v[$2 "," kv[1]] = kv[2] }
+    seen[$2] = 1
+  }
+  function ratio_target(c, min) {
+    if (!(c in seen)) return
+    printf "#   %-26s ratio %.3f >= %.2f  %s\n", c, v[c ",ratio"], min, (v[c ",ratio"] >= min ? "met" : "MISSED")
+  }
+  END {
+    print "# targets (for comparison; figures are medians on a shared box):"
+    ratio_target("l2-unicast", 0.6)
+    ratio_target("mcast-g1000-fo1", 0.5)
+    ratio_target("mcast-g1000-fo4", 0.3)
+    if (("mcast-g100000-fo1" in seen) && ("mcast-g1000-fo1-pcap100k" in seen)) {
+      big = v["mcast-g100000-fo1,ratio"]; ref = v["mcast-g1000-fo1-pcap100k,ratio"]
+      printf "#   %-26s ratio %.3f >= 0.85 x %.3f (1,000 groups, same 100,000-frame source)  %s\n",
+             "mcast-g100000-fo1", big, ref, (big >= 0.85 * ref ? "met" : "MISSED")
+    }
+    if ("mcast-churn" in seen)
+      printf "#   %-26s lost %d == 0  %s\n", "mcast-churn", v["mcast-churn,lost"], (v["mcast-churn,lost"] == 0 ? "met" : "MISSED")
+    if ("join-latency" in seen)
+      printf "#   %-26s p99 %.1f us < 1000  %s\n", "join-latency", v["join-latency,p99_us"],
+             (v["join-latency,p99_us"] < 1000 ? "met" : "MISSED")
+  }' "$log"
