@@ -151,7 +151,8 @@ int main(int argc, char** argv) {
         const auto& pi = dp->port_info(p);
         spdlog::info("port {}: {} (ethdev {}, {} rx / {} tx queues{})", pi.name, cfg.ports[p].device,
                      pi.dpdk_port, pi.rx_queues, pi.tx_queues,
-                     pi.control_queue ? "" : ", control frames via worker 0");
+                     pi.control_queue ? "" : cfg.cores.split() ? ", control frames via TX lcore 0"
+                                                                : ", control frames via worker 0");
       }
       spdlog::info("mcsnoop ready: {} ports, {} VLANs, control socket {}", dp->port_count(), cfg.vlans.size(),
                    cfg.control.socket);

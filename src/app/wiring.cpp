@@ -1,5 +1,7 @@
 #include "wiring.hpp"
 
+#include "mcsnoop/net/ethernet.hpp"
+
 namespace mcsnoop::app {
 
 namespace {
@@ -20,19 +22,6 @@ snoop::UnregisteredPolicy to_engine(config::UnregisteredPolicy p) {
     case config::UnregisteredPolicy::Flood: break;
   }
   return snoop::UnregisteredPolicy::Flood;
-}
-
-net::IpAddr link_local_from_mac(const std::array<uint8_t, 6>& mac) {
-  uint8_t b[16] = {0xfe, 0x80};
-  b[8] = mac[0] ^ 0x02;  // universal/local bit flipped (RFC 4291 appendix A)
-  b[9] = mac[1];
-  b[10] = mac[2];
-  b[11] = 0xff;
-  b[12] = 0xfe;
-  b[13] = mac[3];
-  b[14] = mac[4];
-  b[15] = mac[5];
-  return net::IpAddr::v6_bytes(b);
 }
 
 }  // namespace
@@ -76,6 +65,7 @@ snoop::EngineConfig make_engine_config(const config::Config& cfg, const std::arr
     pc.fast_leave = p.fast_leave;
     pc.max_groups = p.max_groups;
     pc.flood_unregistered = p.flood_unregistered;
+    pc.flood_reports = p.flood_reports;
     e.ports.push_back(pc);
   }
   for (const config::Vlan& v : cfg.vlans) {
@@ -93,11 +83,13 @@ snoop::EngineConfig make_engine_config(const config::Config& cfg, const std::arr
     vc.querier.address = v.querier.address;
     vc.querier.version = v.querier.version;
     vc.querier.address6 = v.querier.address6;
-    if (v.querier.enabled && !vc.querier.address6) vc.querier.address6 = link_local_from_mac(switch_mac);
+    if (v.querier.enabled && !vc.querier.address6)
+      vc.querier.address6 = net::link_local_from_mac(net::MacAddr{switch_mac});
     vc.querier.mld_version = v.querier.mld_version;
     for (const config::StaticGroup& g : v.static_groups)
       vc.static_groups.push_back(snoop::StaticGroup{g.group, g.source, g.ports});
     vc.members = v.members;
+    vc.mrd_solicit = v.effective.mrd_solicit;
     e.vlans.push_back(std::move(vc));
   }
   return e;

@@ -70,6 +70,7 @@ SnoopingSettings SnoopingOverrides::apply_to(const SnoopingSettings& defaults) c
   if (unregistered) s.unregistered = *unregistered;
   if (mld) s.mld = *mld;
   if (max_groups) s.max_groups = *max_groups;
+  if (mrd_solicit) s.mrd_solicit = *mrd_solicit;
   return s;
 }
 

@@ -188,6 +188,9 @@ void parse_port(const Field& item, size_t index, ParseState& st, std::vector<Cla
   if (auto f = map.take("flood_unregistered")) {
     if (auto v = read_bool(*f, diag)) port.flood_unregistered = *v;
   }
+  if (auto f = map.take("flood_reports")) {
+    if (auto v = read_bool(*f, diag)) port.flood_reports = *v;
+  }
   if (auto f = map.take("igmp_rate_limit")) {
     if (auto v = read_number<uint32_t>(*f, diag, 1, 1'000'000)) port.igmp_rate_limit = *v;
   }

@@ -50,6 +50,7 @@ ParseState::SnoopingReadStatus read_snooping_keys(MapReader& map, Diagnostics& d
       map, "mld", out.mld, [&](const Field& f) { return read_bool(f, diag); }, &fields.mld);
   read_optional(map, "max_groups", out.max_groups,
                 [&](const Field& f) { return read_number<uint32_t>(f, diag, 1, kMaxTableSize); });
+  read_optional(map, "mrd_solicit", out.mrd_solicit, [&](const Field& f) { return read_bool(f, diag); });
   return status;
 }
 

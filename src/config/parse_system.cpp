@@ -168,6 +168,13 @@ void parse_cores(const std::optional<Field>& f, const Field& root, ParseState& s
   if (rx_f) {
     if (auto rx = assigner.read_lcores(*rx_f)) cores.rx = std::move(*rx);
     if (auto tx = assigner.read_lcores(*tx_f)) cores.tx = std::move(*tx);
+    // Each RX lcore feeds one TX lcore (RX lcore w -> TX lcore w % n_tx): a TX lcore beyond the
+    // RX count would have no input and spin for nothing.
+    if (!cores.rx.empty() && cores.tx.size() > cores.rx.size()) {
+      st.diag.error(tx_f->line, tx_f->path,
+                    std::to_string(cores.tx.size()) + " TX lcores for " + std::to_string(cores.rx.size()) +
+                        " RX lcores: each TX lcore serves whole RX lcores, so give at most as many TX as RX");
+    }
     return;
   }
 

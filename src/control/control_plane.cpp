@@ -4,10 +4,14 @@
 #include <bit>
 #include <chrono>
 #include <cstring>
+#include <random>
 #include <thread>
+
+#include <sys/prctl.h>
 
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
+#include <rte_pause.h>
 #include <spdlog/spdlog.h>
 
 #include "mcsnoop/control/query_frame.hpp"
@@ -26,13 +30,25 @@ constexpr uint64_t kHousekeepingMs = 100;
 constexpr uint64_t kSocketPollMs = 5;
 constexpr size_t kMacAgeBudget = 4096;
 constexpr unsigned kBurst = dataplane::kBurst;
+// Idle policy of run(): keep polling for kSpinAfterWork after the last piece of work (a join
+// usually comes with more reports, leaves with queries), then sleep kIdleSleep at a time.
+// The sleep bounds how long a report waits in the punt ring on an idle switch (the join
+// latency); 1 us of timer slack keeps the kernel from stretching it by its default 50 us.
+constexpr auto kSpinAfterWork = std::chrono::microseconds(500);
+constexpr auto kIdleSleep = std::chrono::microseconds(20);
+constexpr unsigned long kTimerSlackNs = 1000;
 
 unsigned family_index(net::Family f) { return f == net::Family::V4 ? 0 : 1; }
 
 }  // namespace
 
 ControlPlane::ControlPlane(dataplane::Dataplane& dp, snoop::EngineConfig engine_config)
-    : dp_(dp), engine_(std::move(engine_config)) {
+    : dp_(dp),
+      solicit_vlans_(solicit_vlans(engine_config)),
+      // No VLAN wants solicitations: nothing is ever scheduled.
+      solicitor_(dp.port_count(), std::random_device{}(),
+                 solicit_vlans_.empty() ? MrdSolicitTiming{.count = 0} : MrdSolicitTiming{}),
+      engine_(std::move(engine_config)) {
   frame_buf_.resize(16384);
   build_buf_.reserve(2048);
 }
@@ -48,6 +64,7 @@ bool ControlPlane::start(const std::string& socket_path, std::string* err) {
     rte_eth_link link{};
     rte_eth_link_get_nowait(dp_.port_info(p).dpdk_port, &link);
     dp_.state().port(p).link_up.store(link.link_status == RTE_ETH_LINK_UP);
+    if (link.link_status == RTE_ETH_LINK_UP) solicitor_.trigger(p, now_ms_);
   }
   actions_.clear();
   engine_.start(snoop::Ms(now_ms_), actions_);
@@ -73,6 +90,7 @@ unsigned ControlPlane::poll_once(uint64_t now_ms) {
     apply(actions_, nullptr);
     ++work;
   }
+  if (now_ms >= solicitor_.next_due()) work += solicit_routers(now_ms);
   if (now_ms >= next_link_poll_) {
     poll_links();
     next_link_poll_ = now_ms + kLinkPollMs;
@@ -91,10 +109,27 @@ unsigned ControlPlane::poll_once(uint64_t now_ms) {
   return work;
 }
 
-void ControlPlane::run(const std::atomic<bool>& stop) {
-  while (!stop.load(std::memory_order_relaxed)) {
-    if (poll_once(dp_.clock().now_ms()) == 0) std::this_thread::sleep_for(std::chrono::microseconds(100));
+unsigned ControlPlane::step() {
+  const dataplane::TscClock& clock = dp_.clock();
+  if (!timer_slack_set_) {
+    prctl(PR_SET_TIMERSLACK, kTimerSlackNs, 0, 0, 0);  // this thread only; failure is harmless
+    timer_slack_set_ = true;
+    last_work_cycles_ = clock.cycles();
   }
+  const uint64_t now = clock.cycles();
+  const unsigned work = poll_once(clock.cycles_to_ms(now));
+  if (work != 0) {
+    last_work_cycles_ = now;
+  } else if (now - last_work_cycles_ < clock.hz() / 1'000'000 * kSpinAfterWork.count()) {
+    rte_pause();
+  } else {
+    std::this_thread::sleep_for(kIdleSleep);
+  }
+  return work;
+}
+
+void ControlPlane::run(const std::atomic<bool>& stop) {
+  while (!stop.load(std::memory_order_relaxed)) step();
 }
 
 // ---- punted control frames -----------------------------------------------------------------
@@ -154,6 +189,10 @@ void ControlPlane::apply(snoop::Actions& a, rte_mbuf* frame) {
     } else if (!dp_.mft().set(key, u.ports & state.vlan(u.vlan).members)) {
       ++counters_.mft_refused;
     }
+    if (!key.is_any_source()) {
+      const unsigned fam = family_index(u.group.family());
+      state.set_has_source_entries(u.vlan, fam, dp_.mft().source_keys(u.vlan, fam) != 0);
+    }
   }
   for (const snoop::UnregisteredUpdate& u : a.unregistered)
     state.set_unregistered(u.vlan, family_index(u.family), u.ports);
@@ -178,20 +217,24 @@ void ControlPlane::send_query(const snoop::QueryToSend& q) {
   // The source MAC is the first egress port's own address, as a router's would be.
   const auto first = static_cast<PortId>(std::countr_zero(egress.bits()));
   build_query_frame(q, dp_.port_info(first).mac, build_buf_);
+  if (transmit(build_buf_, q.vlan, egress)) ++counters_.queries_built;
+}
+
+bool ControlPlane::transmit(const std::vector<uint8_t>& frame, VlanId vlan, PortMask egress) {
   rte_mbuf* m = rte_pktmbuf_alloc(dp_.packet_pool());
   if (m == nullptr) {
     ++counters_.frames_lost_no_mbuf;
-    return;
+    return false;
   }
-  auto* dst = reinterpret_cast<uint8_t*>(rte_pktmbuf_append(m, static_cast<uint16_t>(build_buf_.size())));
+  auto* dst = reinterpret_cast<uint8_t*>(rte_pktmbuf_append(m, static_cast<uint16_t>(frame.size())));
   if (dst == nullptr) {
     rte_pktmbuf_free(m);
     ++counters_.frames_lost_no_mbuf;
-    return;
+    return false;
   }
-  std::memcpy(dst, build_buf_.data(), build_buf_.size());
-  ++counters_.queries_built;
-  dp_.control_tx().emit(m, q.vlan, /*tagged=*/false, egress, vs.untagged);
+  std::memcpy(dst, frame.data(), frame.size());
+  dp_.control_tx().emit(m, vlan, /*tagged=*/false, egress, dp_.state().vlan(vlan).untagged);
+  return true;
 }
 
 // ---- learning, links -----------------------------------------------------------------------
@@ -223,6 +266,11 @@ void ControlPlane::poll_links() {
     spdlog::info("port {}: link {}{}", port_name(p), up ? "up" : "down",
                  up ? fmt::format(" ({} Mbps)", link.link_speed) : std::string());
     if (!up) dp_.macs().flush_port(p);
+    if (up) {
+      solicitor_.trigger(p, now_ms_);  // RFC 4286 5: the interface is re-initialized
+    } else {
+      solicitor_.cancel(p);
+    }
     actions_.clear();
     engine_.set_link(p, up, snoop::Ms(now_ms_), actions_);
     apply(actions_, nullptr);

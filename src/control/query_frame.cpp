@@ -21,13 +21,23 @@ Query to_wire(const snoop::QueryToSend& q) {
   return w;
 }
 
+// Frames leave with the sending port's own MAC, as a router's would.
+net::FrameOptions from_port(const uint8_t src_mac[6]) {
+  net::FrameOptions o;
+  o.src_mac = net::MacAddr::from_bytes(src_mac);
+  return o;
+}
+
 }  // namespace
 
 void build_query_frame(const snoop::QueryToSend& q, const uint8_t src_mac[6], std::vector<uint8_t>& out) {
-  net::FrameOptions o;
-  o.src_mac = net::MacAddr::from_bytes(src_mac);
+  const net::FrameOptions o = from_port(src_mac);
   out = q.family == net::Family::V4 ? net::build(to_wire<net::IgmpQuery>(q), o)
                                     : net::build(to_wire<net::MldQuery>(q), o);
+}
+
+void build_solicitation_frame(const net::IpAddr& src, const uint8_t src_mac[6], std::vector<uint8_t>& out) {
+  out = net::build(net::MrdSolicitation{.src = src}, from_port(src_mac));
 }
 
 }  // namespace mcsnoop::control

@@ -69,6 +69,7 @@ json ControlPlane::show_stats() const {
         {"flooded_unrecognized", counters_.flooded_unrecognized},
         {"decode", decode},
         {"queries_sent", counters_.queries_built},
+        {"mrd_solicitations_sent", counters_.mrd_solicitations_sent},
         {"mft_refused", counters_.mft_refused},
         {"no_mbuf", counters_.frames_lost_no_mbuf},
         {"link_changes", counters_.link_changes}}},

@@ -139,7 +139,9 @@ std::unique_ptr<Dataplane> Dataplane::create(const SwitchSpec& spec, std::string
   for (PortId p = 0; p < nports; ++p) rates[p] = spec.ports[p].punt_rate_pps;
 
   if (spec.lcores.split()) {
-    for (unsigned i = 0; i < tx_lcores; ++i) {
+    // One single-producer ring per RX lcore (Worker::deliver enqueues with rte_ring_sp_enqueue):
+    // RX lcore w feeds TX lcore w % tx_lcores, which may read several rings.
+    for (unsigned i = 0; i < rx_lcores; ++i) {
       dp->handoff_.push_back(rte_ring_create(unique_name("handoff").c_str(), kHandoffRingSize, socket,
                                              RING_F_SP_ENQ | RING_F_SC_DEQ));
       if (!dp->handoff_.back()) {
@@ -152,7 +154,7 @@ std::unique_ptr<Dataplane> Dataplane::create(const SwitchSpec& spec, std::string
     std::vector<RxQueue> rxqs;
     for (PortId p = 0; p < nports; ++p)
       if (w < dp->ports_[p].rx_queues) rxqs.push_back(RxQueue{p, dp->ports_[p].dpdk_port, static_cast<uint16_t>(w)});
-    rte_ring* handoff = spec.lcores.split() ? dp->handoff_[w % tx_lcores] : nullptr;
+    rte_ring* handoff = spec.lcores.split() ? dp->handoff_[w] : nullptr;
     rte_ring* inject = (!spec.lcores.split() && w == 0) ? dp->inject_ : nullptr;
     dp->workers_.push_back(std::make_unique<Worker>(w, shared, std::move(rxqs),
                                                     spec.lcores.split() ? std::vector<TxTarget>(nports) : targets_for(w),
@@ -162,8 +164,7 @@ std::unique_ptr<Dataplane> Dataplane::create(const SwitchSpec& spec, std::string
     for (unsigned t = 0; t < tx_lcores; ++t) {
       std::vector<rte_ring*> inputs;
       for (unsigned w = 0; w < rx_lcores; ++w)
-        if (w % tx_lcores == t) inputs.push_back(dp->handoff_[t]);
-      inputs.erase(std::unique(inputs.begin(), inputs.end()), inputs.end());
+        if (w % tx_lcores == t) inputs.push_back(dp->handoff_[w]);
       dp->tx_workers_.push_back(std::make_unique<TxWorker>(t, std::move(inputs), targets_for(t), dp->state_.get(),
                                                            dp->hdr_pool_, dp->clone_pool_, nports,
                                                            t == 0 ? dp->inject_ : nullptr));
@@ -250,6 +251,7 @@ bool Dataplane::setup_port(PortId id, std::string* err) {
 bool Dataplane::launch(std::string* err) {
   if (launched_) return true;
   stop_.store(false);
+  stop_tx_.store(false);
   auto start = [&](unsigned lcore, std::function<void()>* fn) -> bool {
     if (rte_eal_remote_launch(lcore_entry, fn, lcore) != 0) {
       *err = "cores: cannot launch on lcore " + std::to_string(lcore) + " (is it in the EAL core list and idle?)";
@@ -262,24 +264,28 @@ bool Dataplane::launch(std::string* err) {
   for (unsigned i = 0; i < workers_.size(); ++i)
     launch_fns_.push_back(std::make_unique<std::function<void()>>([this, i] { workers_[i]->run(stop_); }));
   for (unsigned i = 0; i < tx_workers_.size(); ++i)
-    launch_fns_.push_back(std::make_unique<std::function<void()>>([this, i] { tx_workers_[i]->run(stop_); }));
+    launch_fns_.push_back(std::make_unique<std::function<void()>>([this, i] { tx_workers_[i]->run(stop_tx_); }));
   for (unsigned i = 0; i < workers_.size(); ++i) {
     if (!start(rx[i], launch_fns_[i].get())) return false;
     launched_lcores_.push_back(rx[i]);
   }
   for (unsigned i = 0; i < tx_workers_.size(); ++i) {
     if (!start(spec_.lcores.tx[i], launch_fns_[workers_.size() + i].get())) return false;
-    launched_lcores_.push_back(spec_.lcores.tx[i]);
+    launched_tx_lcores_.push_back(spec_.lcores.tx[i]);
   }
   launched_ = true;
   return true;
 }
 
 void Dataplane::stop() {
+  // RX lcores first; once they have returned nothing more enters the handoff rings, and the TX
+  // lcores, stopped after them, transmit everything that was handed to them before returning.
   stop_.store(true);
-  // RX lcores first, so TX lcores can drain what was handed to them.
   for (unsigned lc : launched_lcores_) rte_eal_wait_lcore(lc);
   launched_lcores_.clear();
+  stop_tx_.store(true);
+  for (unsigned lc : launched_tx_lcores_) rte_eal_wait_lcore(lc);
+  launched_tx_lcores_.clear();
   launched_ = false;
 }
 
@@ -326,13 +332,14 @@ void Dataplane::shutdown() {
   };
   drain_ptr_ring(punt_);
   for (rte_ring* r : handoff_) drain_ptr_ring(r);
+  // The control lcore's buffered frames first: those for inject targets land in the inject ring.
+  control_tx_.flush();
   if (inject_) {
     InjectItem items[32];
     unsigned n;
     while ((n = rte_ring_dequeue_burst_elem(inject_, items, sizeof(InjectItem), 32, nullptr)) > 0)
       for (unsigned i = 0; i < n; ++i) rte_pktmbuf_free(items[i].m);
   }
-  control_tx_.flush();
   if (ports_started_) {
     for (const PortInfo& pi : ports_) {
       rte_eth_dev_stop(pi.dpdk_port);

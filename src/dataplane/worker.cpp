@@ -1,5 +1,6 @@
 #include "mcsnoop/dataplane/worker.hpp"
 
+#include <cstddef>
 #include <cstring>
 
 #include <rte_prefetch.h>
@@ -17,6 +18,35 @@ namespace {
 constexpr uint16_t kPrefetchAhead = 3;
 
 bool is_unicast_mac(const uint8_t* mac) { return (mac[0] & 1) == 0; }
+
+// A multicast data frame waiting for its MFT lookup: where its IP header is, which pending
+// frame it is, and its family.
+struct McastRef {
+  const uint8_t* ip;
+  uint16_t pend;
+  bool v6;
+};
+
+// The (S,G) (with_source) or (*,G) key of a multicast data frame, straight from its IP header.
+inline void fill_mcast_key(mft::Key& k, VlanId vlan, const McastRef& r, bool with_source) {
+  if (r.v6) {
+    mft::fill_key_v6(k, vlan, r.ip + 24, with_source ? r.ip + 8 : nullptr);
+  } else {
+    mft::fill_key_v4(k, vlan, r.ip + 16, with_source ? r.ip + 12 : nullptr);
+  }
+}
+
+// The MAC table key of the 6 address bytes at `mac6` as one 64-bit word (MAC, then VLAN), so it
+// is stored with the width the table loads it with, and compared in one instruction.
+inline uint64_t mac_key_word(const uint8_t* mac6, VlanId vlan) {
+  static_assert(offsetof(l2::MacKey, vlan) == 6 && sizeof(l2::MacKey) == 8);
+  uint32_t lo;
+  uint16_t hi;
+  std::memcpy(&lo, mac6, 4);
+  std::memcpy(&hi, mac6 + 4, 2);
+  return lo | uint64_t{hi} << 32 | uint64_t{vlan} << 48;
+}
+inline void store_mac_key(l2::MacKey& k, uint64_t word) { std::memcpy(static_cast<void*>(&k), &word, 8); }
 
 // Removes an 802.1Q priority tag (VID 0) in place, so the frame is plain untagged from here on.
 void strip_priority_tag(rte_mbuf* m) {
@@ -71,25 +101,36 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
   const uint64_t now_cycles = t_.clock->cycles();
   now_ms_ = t_.clock->cycles_to_ms(now_cycles);
 
+  // Frames decided in this burst, in arrival order. `entry` is an MFT hit whose ports are read
+  // only in the delivery loop, so the prefetch issued by the lookup has time to land.
   struct Pending {
     rte_mbuf* m;
+    const mft::Entry* entry;
+    PortMask egress;
     VlanId vlan;
     bool tagged;
-    PortMask egress;
   };
   Pending pend[kBurst];
   uint16_t np = 0;
 
+  // Keys are written in place with whole-word stores (see mft::fill_key_v4 and store_mac_key):
+  // never assembled in a temporary and copied, which stalls on store-to-load forwarding.
   l2::MacKey mac_keys[2 * kBurst];
   const l2::MacKey* mac_key_ptrs[2 * kBurst];
   uint16_t mac_owner[2 * kBurst];   // pend index of each key
   bool mac_is_dst[2 * kBurst];      // destination lookup (else source learning)
   unsigned nmac = 0;
+  uint64_t last_src = 0;  // key word of the last sender queued for learning (0: none; VLAN 0 is never one)
 
+  // Multicast data: (S,G) keys where the VLAN has source-specific entries, else (*,G) keys.
   mft::Key sg_keys[kBurst];
   const mft::Key* sg_ptrs[kBurst];
-  uint16_t sg_pend[kBurst];
+  McastRef sg_ref[kBurst];
   unsigned nsg = 0;
+  mft::Key g_keys[kBurst];
+  const mft::Key* g_ptrs[kBurst];
+  McastRef g_ref[kBurst];
+  unsigned ng = 0;
 
   rte_mbuf* punt[kBurst];
   unsigned npunt = 0;
@@ -103,13 +144,14 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
     pc.rx_bytes += m->pkt_len;
 
     net::FrameInfo fi = net::classify_frame(rte_pktmbuf_mtod(m, const uint8_t*), m->data_len);
-    if (fi.priority_tagged()) {
+    if (fi.priority_tagged()) [[unlikely]] {
       strip_priority_tag(m);
       fi.tagged = false;
+      fi.l3_offset = static_cast<uint16_t>(fi.l3_offset - 4);
     }
     // 802.1ad S-tagged frames are not switched (no QinQ support): counted as not allowed.
     const VlanId vlan = fi.qinq ? 0 : ps.ingress_vlan(fi.tagged, fi.vid);
-    if (vlan == 0 || !fs.vlan(vlan).exists) {
+    if (vlan == 0 || !fs.vlan(vlan).exists) [[unlikely]] {
       pc.count(Drop::VlanNotAllowed);
       rte_pktmbuf_free(m);
       continue;
@@ -118,13 +160,23 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
     const auto* eth = rte_pktmbuf_mtod(m, const uint8_t*);
 
     Pending& p = pend[np];
-    p = Pending{m, vlan, fi.tagged, PortMask()};
+    p.m = m;
+    p.entry = nullptr;
+    p.egress = PortMask();
+    p.vlan = vlan;
+    p.tagged = fi.tagged;
 
-    if (is_unicast_mac(eth + 6) && nmac < 2 * kBurst) {
-      mac_keys[nmac] = l2::MacKey::from_bytes(eth + 6, vlan);
-      mac_owner[nmac] = np;
-      mac_is_dst[nmac] = false;
-      ++nmac;
+    // Learning: one lookup per sender per burst. A burst usually comes from few senders (a
+    // router port carrying streams), so a repeat of the previous frame's sender is skipped.
+    if (is_unicast_mac(eth + 6)) {
+      const uint64_t src = mac_key_word(eth + 6, vlan);
+      if (src != last_src) {
+        last_src = src;
+        store_mac_key(mac_keys[nmac], src);
+        mac_owner[nmac] = np;
+        mac_is_dst[nmac] = false;
+        ++nmac;
+      }
     }
 
     using C = net::FrameClass;
@@ -155,7 +207,6 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
           md.tagged = fi.tagged;
           punt[npunt++] = m;
           // Still learn the sender's MAC (its key was taken above); nothing more to forward.
-          p.egress = PortMask();
           p.m = nullptr;
           ++np;
           continue;
@@ -165,13 +216,21 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
         break;
       }
       case C::McastData4:
-      case C::McastData6:
-        sg_keys[nsg] = mft::Key(vlan, fi.group, fi.source);
-        sg_pend[nsg] = np;
-        ++nsg;
+      case C::McastData6: {
+        const bool v6 = fi.cls == C::McastData6;
+        const uint8_t* ip = eth + fi.l3_offset;
+        const McastRef ref{ip, np, v6};
+        if (vs.source_lookup_needed(v6)) {
+          fill_mcast_key(sg_keys[nsg], vlan, ref, true);
+          sg_ref[nsg++] = ref;
+        } else {
+          fill_mcast_key(g_keys[ng], vlan, ref, false);
+          g_ref[ng++] = ref;
+        }
         break;
+      }
       case C::Unicast:
-        mac_keys[nmac] = l2::MacKey::from_bytes(eth, vlan);
+        store_mac_key(mac_keys[nmac], mac_key_word(eth, vlan));
         mac_owner[nmac] = np;
         mac_is_dst[nmac] = true;
         ++nmac;
@@ -186,6 +245,37 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
     ++np;
   }
   pc.rx_packets += n;
+  pc.mcast_lookups += nsg + ng;  // frames; an (S,G) miss adds a (*,G) lookup below
+
+  // IP multicast data: (S,G) first where the VLAN has such entries; the misses join the
+  // (*,G) batch; (*,G) misses get the VLAN's unregistered policy in the delivery loop.
+  if (nsg) {
+    const mft::Entry* found[kBurst];
+    for (unsigned k = 0; k < nsg; ++k) sg_ptrs[k] = &sg_keys[k];
+    t_.mft->lookup_bulk(sg_ptrs, nsg, found);
+    for (unsigned k = 0; k < nsg; ++k) {
+      if (found[k] != nullptr) {
+        pend[sg_ref[k].pend].entry = found[k];
+      } else {
+        fill_mcast_key(g_keys[ng], pend[sg_ref[k].pend].vlan, sg_ref[k], false);
+        g_ref[ng++] = sg_ref[k];
+      }
+    }
+  }
+  if (ng) {
+    const mft::Entry* found[kBurst];
+    for (unsigned k = 0; k < ng; ++k) g_ptrs[k] = &g_keys[k];
+    t_.mft->lookup_bulk(g_ptrs, ng, found);
+    for (unsigned k = 0; k < ng; ++k) {
+      Pending& p = pend[g_ref[k].pend];
+      if (found[k] != nullptr) {
+        p.entry = found[k];
+      } else {
+        p.egress = fs.vlan(p.vlan).unregistered_ports(g_ref[k].v6);
+        ++pc.mcast_unregistered;
+      }
+    }
+  }
 
   // Learning and unicast destinations: one bulk lookup for both.
   if (nmac) {
@@ -219,46 +309,12 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
     }
   }
 
-  // IP multicast data: (S,G) first, then (*,G) for the misses, then the unregistered policy.
-  if (nsg) {
-    pc.mcast_lookups += nsg;
-    const mft::Entry* found[kBurst];
-    for (unsigned k = 0; k < nsg; ++k) sg_ptrs[k] = &sg_keys[k];
-    t_.mft->lookup_bulk(sg_ptrs, nsg, found);
-    mft::Key g_keys[kBurst];
-    const mft::Key* g_ptrs[kBurst];
-    uint16_t g_of[kBurst];
-    unsigned ng = 0;
-    for (unsigned k = 0; k < nsg; ++k) {
-      if (found[k] != nullptr) {
-        pend[sg_pend[k]].egress = found[k]->ports;
-      } else {
-        g_keys[ng] = sg_keys[k].without_source();
-        g_ptrs[ng] = &g_keys[ng];
-        g_of[ng] = sg_pend[k];
-        ++ng;
-      }
-    }
-    if (ng) {
-      t_.mft->lookup_bulk(g_ptrs, ng, found);
-      for (unsigned k = 0; k < ng; ++k) {
-        Pending& p = pend[g_of[k]];
-        if (found[k] != nullptr) {
-          p.egress = found[k]->ports;
-        } else {
-          const unsigned fam = g_keys[k].group.is_v4() ? 0 : 1;
-          p.egress = fs.vlan(p.vlan).unregistered_ports(fam);
-          ++pc.mcast_unregistered;
-        }
-      }
-    }
-  }
-
   for (uint16_t j = 0; j < np; ++j) {
     Pending& p = pend[j];
     if (p.m == nullptr) continue;
+    const PortMask decided = p.entry != nullptr ? p.entry->ports : p.egress;
     // Never back out the ingress port; never outside the VLAN.
-    const PortMask egress = (p.egress & fs.vlan(p.vlan).members).without(in);
+    const PortMask egress = (decided & fs.vlan(p.vlan).members).without(in);
     deliver(p.m, in, p.vlan, p.tagged, egress);
   }
 
@@ -273,11 +329,12 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
   }
 }
 
-void drain_inject(rte_ring* inject, TxStage& tx) {
-  if (inject == nullptr) return;
+unsigned drain_inject(rte_ring* inject, TxStage& tx) {
+  if (inject == nullptr) return 0;
   InjectItem items[kBurst];
   const unsigned n = rte_ring_sc_dequeue_burst_elem(inject, items, sizeof(InjectItem), kBurst, nullptr);
   for (unsigned i = 0; i < n; ++i) tx.emit_one(items[i].m, static_cast<PortId>(items[i].port));
+  return n;
 }
 
 unsigned Worker::poll_once() {
@@ -289,7 +346,7 @@ unsigned Worker::poll_once() {
     total += n;
     rx_burst(q.port, pkts, n);
   }
-  drain_inject(inject_, tx_);
+  total += drain_inject(inject_, tx_);
   tx_.flush();
   t_.rcu->quiescent(index_);
   return total;
@@ -322,7 +379,7 @@ unsigned TxWorker::poll_once() {
     }
     total += n;
   }
-  drain_inject(inject_, tx_);
+  total += drain_inject(inject_, tx_);
   tx_.flush();
   return total;
 }

@@ -26,6 +26,20 @@ constexpr uint32_t kAutoReclaimBatch = 64;
 
 uint32_t clamp_capacity(uint32_t c) { return std::clamp(c, Table::kMinCapacity, kMaxCapacity); }
 
+// Key equality for the hash: 0 when equal. rte_hash has no built-in compare for 36-byte keys
+// and would call memcmp; this reads the key in the same five words it is hashed and built in
+// (key.hpp), with no branch per word.
+int keys_differ(const void* a, const void* b, size_t /*len*/) {
+  static_assert(sizeof(Key) == 4 * 8 + 4);
+  uint64_t x[4], y[4];
+  uint32_t x4, y4;
+  std::memcpy(x, a, 32);
+  std::memcpy(y, b, 32);
+  std::memcpy(&x4, static_cast<const char*>(a) + 32, 4);
+  std::memcpy(&y4, static_cast<const char*>(b) + 32, 4);
+  return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) | (x4 ^ y4)) != 0;
+}
+
 }  // namespace
 
 Table::Table(RcuDomain& rcu, uint32_t capacity, int socket_id)
@@ -36,7 +50,7 @@ Table::Table(RcuDomain& rcu, uint32_t capacity, int socket_id)
       // readers quiesce; beyond that the writer is outrunning stalled readers and updates are
       // refused rather than memory growing without bound.
       dq_capacity_(2 * capacity_),
-      hash_("mft", capacity_ + capacity_ / 4, sizeof(Key), rcu, socket_id) {
+      hash_("mft", capacity_ + capacity_ / 4, sizeof(Key), rcu, socket_id, &keys_differ) {
   const std::string name = unique_object_name("mftdq");
   rte_rcu_qsbr_dq_parameters params{};
   params.name = name.c_str();
@@ -107,8 +121,14 @@ bool Table::set(const Key& key, PortMask ports) {
   } else {
     ++size_;
     ++stats_.inserts;
+    count_source_key(key, +1);
   }
   return true;
+}
+
+void Table::count_source_key(const Key& key, int delta) {
+  if (key.is_any_source()) return;
+  source_keys_[source_slot(key.vlan, key.group.is_v4() ? 0 : 1)] += delta;
 }
 
 bool Table::erase(const Key& key) { return erase_impl(key, false); }
@@ -126,6 +146,7 @@ bool Table::erase_impl(const Key& key, bool may_block) {
   retire(static_cast<Entry*>(data));
   --size_;
   ++stats_.erases;
+  count_source_key(key, -1);
   return true;
 }
 

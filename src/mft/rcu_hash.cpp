@@ -32,7 +32,7 @@ constexpr uint32_t kReclaimBatch = 64;
 }  // namespace
 
 RcuHash::RcuHash(std::string_view prefix, uint32_t entries, uint32_t key_len, RcuDomain& rcu,
-                 int socket_id)
+                 int socket_id, rte_hash_cmp_eq_t equal)
     : entries_(entries) {
   const std::string name = unique_object_name(prefix);
   rte_hash_parameters params{};
@@ -50,6 +50,7 @@ RcuHash::RcuHash(std::string_view prefix, uint32_t entries, uint32_t key_len, Rc
     throw std::runtime_error("rte_hash_create(" + name + ", " + std::to_string(entries) +
                              " entries): " + rte_strerror(rte_errno));
   }
+  if (equal != nullptr) rte_hash_set_cmp_func(h_, equal);
 
   rte_hash_rcu_config cfg{};
   cfg.v = rcu.qsbr();

@@ -32,6 +32,9 @@ Engine::Impl::Impl(EngineConfig c)
     : cfg(std::move(c)), index(std::min<uint32_t>(cfg.max_groups == 0 ? 1024 : cfg.max_groups, 1u << 20)) {
   vlan_slots.fill(kNoVlan);
   port_groups.assign(kMaxPorts, 0);
+  for (PortId p = 0; p < cfg.ports.size() && p < kMaxPorts; ++p) {
+    if (cfg.ports[p].flood_reports) flood_reports.set(p);
+  }
   vlans.reserve(cfg.vlans.size());
   for (const VlanConfig& vc : cfg.vlans) {
     if (vc.id >= vlan_slots.size() || vlan_slots[vc.id] != kNoVlan) continue;  // config validates

@@ -212,6 +212,7 @@ struct Engine::Impl {
   uint32_t live_groups = 0;
   std::vector<uint32_t> port_groups;       // memberships per port (max_groups)
   PortMask link_up_mask{~uint64_t{0}};
+  PortMask flood_reports;                  // ports with flood_reports: every report goes there too
   TimerQueue timers;
   Counters counters;
   bool started = false;

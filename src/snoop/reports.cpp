@@ -22,8 +22,9 @@ void Engine::Impl::receive_report(VlanState& vs, FamilyState& fs, const net::Mca
   }
   // RFC 4541 2.1.1(1): reports and leaves go to the router ports of the family only, never to
   // other host ports (v1/v2 hosts would suppress their own reports) nor back out the ingress.
+  // The "may" of the same rule: ports with flood_reports (analyzers) get them as well.
   out.packet = {PacketDisposition::Kind::Forward,
-                (fs.routers.ports() & vs.cfg.members).without(port)};
+                ((fs.routers.ports() | flood_reports) & vs.cfg.members).without(port)};
   for (const net::GroupRecord& rec : msg.records) {
     ++counters.records;
     receive_record(vs, fs, msg, rec, port, now, out);

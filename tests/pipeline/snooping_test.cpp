@@ -2,6 +2,7 @@
 // Ports: R faces the router (a querier at 10.0.0.1), H1..H3 are hosts.
 #include <gtest/gtest.h>
 
+#include "mcsnoop/net/decode.hpp"
 #include "switch_harness.hpp"
 
 namespace mcsnoop::testing {
@@ -301,6 +302,159 @@ TEST(Snooping, PuntPathIsRateLimitedPerPort) {
   // Another port is not affected.
   sw.send("h2", v2_report("239.2.2.2", "10.0.0.12", 0x12));
   EXPECT_EQ(sw.dp().port_counters(sw.port("h2")).punted, 1u);
+}
+
+// ---- S02: report flooding to chosen ports ------------------------------------------------
+
+TEST(Snooping, FloodReportsPortGetsReportsAndLeaves) {  // S02
+  std::vector<HarnessPort> ports = {{.name = "r"}, {.name = "h1"}, {.name = "h2"}, {.name = "m"}};
+  ports[3].snoop.flood_reports = true;  // m: an analyzer
+  SwitchHarness sw(ports, {vlan1()});
+  auto out = sw.send("h1", v2_report("239.3.3.3", "10.0.0.11", 0x11));
+  EXPECT_EQ(count(out, "m"), 1u) << "with no router port known yet as well";
+  EXPECT_EQ(count(out, "h2"), 0u);
+  sw.send("r", general_query());
+  out = sw.send("h1", v2_report("239.1.1.1", "10.0.0.11", 0x11));
+  EXPECT_EQ(count(out, "r"), 1u) << "router port";
+  EXPECT_EQ(count(out, "m"), 1u) << "flood_reports port";
+  EXPECT_EQ(count(out, "h2"), 0u) << "other hosts still never see reports";
+  out = sw.send("h1", v3_report("10.0.0.11", 0x11, net::RecordType::IsExclude, "239.2.2.2"));
+  EXPECT_EQ(count(out, "r"), 1u);
+  EXPECT_EQ(count(out, "m"), 1u);
+  EXPECT_EQ(count(out, "h2"), 0u);
+  out = sw.send("h1", v2_leave("239.1.1.1", "10.0.0.11", 0x11));
+  EXPECT_EQ(count(out, "m"), 1u) << "leaves too";
+  EXPECT_EQ(count(out, "h2"), 0u);
+  // Getting the reports does not make m a member of their groups.
+  EXPECT_EQ(sw.send("h2", udp_to("239.2.2.2", "10.0.0.12", mac(0x12)))["m"].size(), 0u);
+}
+
+// ---- S04: MRD solicitations --------------------------------------------------------------
+
+struct Solicitation {
+  net::Family family;
+  bool tagged;
+  VlanId vid;
+  net::IpAddr src;
+  net::MacAddr src_mac;
+};
+
+// The RFC 4286 solicitations among `frames` (decoded with the project's decoder).
+std::vector<Solicitation> solicitations(const std::vector<Captured>& frames) {
+  std::vector<Solicitation> out;
+  for (const Captured& c : frames) {
+    const net::FrameInfo fi = c.info();
+    net::McastMessage msg;
+    const auto len = static_cast<uint32_t>(c.bytes.size());
+    if (fi.l3_offset == 0 || fi.l3_offset >= len) continue;
+    if (net::decode_l3(fi.ethertype, c.bytes.data() + fi.l3_offset, len - fi.l3_offset, msg, nullptr) !=
+            net::DecodeResult::Ok ||
+        msg.kind != net::MsgKind::MrdSolicitation)
+      continue;
+    out.push_back({msg.family, fi.tagged, fi.vid, msg.src, net::MacAddr::from_bytes(c.bytes.data() + 6)});
+  }
+  return out;
+}
+
+size_t count_family(const std::vector<Solicitation>& s, net::Family f, bool tagged = false, VlanId vid = 0) {
+  return static_cast<size_t>(std::count_if(s.begin(), s.end(), [&](const Solicitation& x) {
+    return x.family == f && x.tagged == tagged && (!tagged || x.vid == vid);
+  }));
+}
+
+// r, h1: access VLAN 1 (IGMP and MLD snooped); t: trunk with VLANs 1 and 20 tagged; b: access
+// VLAN 20 (MLD off); x: access VLAN 30 (mrd_solicit off).
+struct MrdTopology {
+  static std::vector<HarnessPort> ports() {
+    return {{.name = "r"},
+            {.name = "h1"},
+            {.name = "t", .mode = VlanMode::Trunk, .allowed = {1, 20}},
+            {.name = "b", .vlan = 20},
+            {.name = "x", .vlan = 30}};
+  }
+  static std::vector<HarnessVlan> vlans() {
+    HarnessVlan v1 = vlan1();
+    v1.mrd_solicit = true;
+    v1.querier.address = ip("10.0.0.254");  // our IPv4 identity: the solicitations' source
+    HarnessVlan v20{.id = 20, .mld = false};
+    v20.mrd_solicit = true;
+    HarnessVlan v30{.id = 30};
+    v30.mrd_solicit = false;
+    return {v1, v20, v30};
+  }
+};
+
+void set_link(SwitchHarness& sw, const char* port, bool up) {
+  const uint16_t dpdk_port = sw.dp().port_info(sw.port(port)).dpdk_port;
+  ASSERT_EQ(up ? rte_eth_dev_set_link_up(dpdk_port) : rte_eth_dev_set_link_down(dpdk_port), 0);
+  sw.advance(milliseconds(250));  // the control plane polls links every 200 ms
+}
+
+TEST(Snooping, MrdSolicitationOnPortUp) {  // S04
+  SwitchHarness sw(MrdTopology::ports(), MrdTopology::vlans());
+  ASSERT_EQ(sw.control().counters().mrd_solicitations_sent, 0u) << "a random delay first";
+  sw.advance(milliseconds(1000));  // MAX_SOLICITATION_DELAY
+
+  for (const char* name : {"r", "h1"}) {
+    const auto s = solicitations(sw.capture(name));
+    const net::MacAddr port_mac = net::MacAddr::from_bytes(sw.dp().port_info(sw.port(name)).mac);
+    ASSERT_EQ(s.size(), 2u) << name;
+    EXPECT_EQ(count_family(s, net::Family::V4), 1u) << name << ": IGMP 0x31 to 224.0.0.2, untagged";
+    EXPECT_EQ(count_family(s, net::Family::V6), 1u) << name << ": ICMPv6 152 to ff02::2, untagged";
+    for (const Solicitation& x : s) {
+      EXPECT_EQ(x.src_mac, port_mac) << name;
+      EXPECT_EQ(x.src, x.family == net::Family::V4 ? ip("10.0.0.254") : net::link_local_from_mac(port_mac))
+          << name << ": our querier address, and the port's link-local address for MLD";
+    }
+  }
+  const auto trunk = solicitations(sw.capture("t"));
+  EXPECT_EQ(trunk.size(), 3u);
+  EXPECT_EQ(count_family(trunk, net::Family::V4, true, 1), 1u) << "tagged per VLAN on the trunk";
+  EXPECT_EQ(count_family(trunk, net::Family::V6, true, 1), 1u);
+  EXPECT_EQ(count_family(trunk, net::Family::V4, true, 20), 1u);
+  EXPECT_EQ(count_family(trunk, net::Family::V6, true, 20), 0u) << "VLAN 20 does not snoop MLD";
+  const auto b = solicitations(sw.capture("b"));
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0].family, net::Family::V4);
+  EXPECT_TRUE(b[0].src.is_unspecified()) << "no address of ours in VLAN 20: 0.0.0.0";
+  EXPECT_TRUE(solicitations(sw.capture("x")).empty()) << "mrd_solicit: false in VLAN 30";
+  EXPECT_EQ(sw.control().counters().mrd_solicitations_sent, 2u + 2u + 3u + 1u);
+  EXPECT_EQ(sw.control().show_stats()["control"]["mrd_solicitations_sent"], 8u);
+
+  // Two retransmissions (MAX_SOLICITATIONS = 3 in all), then silence.
+  sw.advance(seconds(7));
+  EXPECT_EQ(solicitations(sw.capture("h1")).size(), 4u);
+  EXPECT_EQ(solicitations(sw.capture("t")).size(), 6u);
+  sw.advance(seconds(20));
+  sw.drain_all();
+  EXPECT_TRUE(solicitations(sw.capture("h1")).empty());
+
+  // Link down: nothing; link up: a new burst on that port only.
+  set_link(sw, "h1", false);
+  sw.advance(seconds(5));
+  EXPECT_TRUE(solicitations(sw.capture("h1")).empty());
+  set_link(sw, "h1", true);
+  sw.advance(milliseconds(1000));
+  const auto again = solicitations(sw.capture("h1"));
+  EXPECT_EQ(count_family(again, net::Family::V4), 1u) << "after link up";
+  EXPECT_EQ(count_family(again, net::Family::V6), 1u);
+  for (const char* other : {"r", "t", "b"})
+    EXPECT_TRUE(solicitations(sw.capture(other)).empty()) << other << "'s link did not change";
+}
+
+TEST(Snooping, MrdSolicitationsAreRateLimitedOnAFlappingLink) {  // S04
+  SwitchHarness sw(MrdTopology::ports(), MrdTopology::vlans());
+  sw.advance(seconds(10));  // the start-up burst
+  sw.drain_all();
+  // 30 flaps in 15 s: one burst per flap would be 30 x 3 rounds.
+  for (int i = 0; i < 30; ++i) {
+    set_link(sw, "h1", false);
+    set_link(sw, "h1", true);
+  }
+  // Each burst starts up to 1 s after the link comes up and the link stays up 250 ms, so how
+  // many go out is random; the interval between two is not.
+  const size_t v4 = count_family(solicitations(sw.capture("h1")), net::Family::V4);
+  EXPECT_LE(v4, 15'000u / 3'000u + 1) << "at most one solicitation per SOLICITATION_INTERVAL";
 }
 
 }  // namespace

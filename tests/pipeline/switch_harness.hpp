@@ -2,6 +2,8 @@
 // ethdevs. The test injects frames into a port's RX ring, steps the worker and the control
 // loop by hand (deterministic, no threads), and captures what each port transmitted.
 // The control plane runs on a virtual clock (`advance()`), so protocol timers take no time.
+// The lcore layout is run-to-completion by default; HarnessLayout selects split roles (RX lcores
+// handing frames to TX lcores), and how many queues each ring ethdev offers.
 #pragma once
 
 #include <algorithm>
@@ -47,6 +49,19 @@ struct HarnessVlan {
   snoop::UnregisteredPolicy unregistered = snoop::UnregisteredPolicy::Flood;
   snoop::QuerierConfig querier;
   std::vector<snoop::StaticGroup> static_groups;
+  // Off here (on in the product): the solicitations leave every port at a random time after
+  // start, which tests counting frames would see. Tests of RFC 4286 turn it on.
+  bool mrd_solicit = false;
+};
+
+// The data-path lcores and the ring ethdevs' queues. The default is one run-to-completion
+// worker with three TX queues per port (worker, control lcore, one spare).
+struct HarnessLayout {
+  dataplane::LcoreSpec lcores = {.workers = {1}};
+  // TX queues per ring ethdev. Exactly the number of transmitting lcores leaves none for the
+  // control lcore, so its frames take the inject ring.
+  unsigned tx_queues = 3;
+  unsigned rx_queues = 1;  // RX queues per ring ethdev (one per RX lcore to feed several)
 };
 
 struct Captured {
@@ -57,14 +72,14 @@ struct Captured {
 class SwitchHarness {
  public:
   SwitchHarness(std::vector<HarnessPort> ports, std::vector<HarnessVlan> vlans,
-                std::chrono::milliseconds mac_aging = std::chrono::seconds(300)) {
+                std::chrono::milliseconds mac_aging = std::chrono::seconds(300), HarnessLayout layout = {}) {
     static unsigned seq = 0;
     const unsigned id = seq++;
     pool_ = rte_pktmbuf_pool_create(("tpool" + std::to_string(id)).c_str(), 4095, 0, 0,
                                     RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
     EXPECT_NE(pool_, nullptr);
     dataplane::SwitchSpec spec;
-    spec.lcores.workers = {1};
+    spec.lcores = layout.lcores;
     spec.mac_aging = mac_aging;
     spec.mac_table_size = 4096;
     spec.mft_capacity = 4096;
@@ -74,12 +89,17 @@ class SwitchHarness {
       // rte_eth_from_rings names the ethdev "net_ring_<name>".
       const std::string ring_name = "r" + std::to_string(id) + "_" + hp.name;
       const std::string dev = "net_ring_" + ring_name;
-      rte_ring* rx = rte_ring_create(("r" + std::to_string(id) + hp.name + "rx").c_str(), 1024, SOCKET_ID_ANY, 0);
+      std::vector<rte_ring*> rxs;
+      for (unsigned q = 0; q < layout.rx_queues; ++q)
+        rxs.push_back(rte_ring_create(("r" + std::to_string(id) + hp.name + "rx" + std::to_string(q)).c_str(), 1024,
+                                      SOCKET_ID_ANY, 0));
       rte_ring* tx = rte_ring_create(("r" + std::to_string(id) + hp.name + "tx").c_str(), 4096, SOCKET_ID_ANY, 0);
-      rte_ring* txs[3] = {tx, tx, tx};  // worker + control queues share one capture ring
-      EXPECT_GE(rte_eth_from_rings(ring_name.c_str(), &rx, 1, txs, 3, SOCKET_ID_ANY), 0);
+      std::vector<rte_ring*> txs(layout.tx_queues, tx);  // every TX queue shares one capture ring
+      EXPECT_GE(rte_eth_from_rings(ring_name.c_str(), rxs.data(), static_cast<unsigned>(rxs.size()), txs.data(),
+                                   static_cast<unsigned>(txs.size()), SOCKET_ID_ANY),
+                0);
       devices_.push_back(dev);
-      rx_.push_back(rx);
+      rx_.push_back(rxs);
       tx_.push_back(tx);
       dataplane::PortSpec ps;
       ps.name = hp.name;
@@ -103,6 +123,7 @@ class SwitchHarness {
       vc.unregistered = hv.unregistered;
       vc.querier = hv.querier;
       vc.static_groups = hv.static_groups;
+      vc.mrd_solicit = hv.mrd_solicit;
       for (PortId p = 0; p < ports.size(); ++p) {
         const HarnessPort& hp = ports[p];
         const bool member = hp.mode == dataplane::VlanMode::Access
@@ -117,8 +138,12 @@ class SwitchHarness {
     dp_ = dataplane::Dataplane::create(spec, &err);
     EXPECT_NE(dp_, nullptr) << err;
     if (!dp_) return;
-    dp_->rcu().register_reader(0);
-    dp_->rcu().online(0);
+    // The test thread runs every RX stage, so it is every RCU reader.
+    for (unsigned w = 0; w < dp_->worker_count(); ++w) {
+      dp_->rcu().register_reader(w);
+      dp_->rcu().online(w);
+    }
+    readers_online_ = true;
     control_ = std::make_unique<control::ControlPlane>(*dp_, ecfg);
     EXPECT_TRUE(control_->start("", &err)) << err;
     now_ms_ = dp_->clock().now_ms();
@@ -128,14 +153,14 @@ class SwitchHarness {
 
   ~SwitchHarness() {
     if (dp_) {
-      dp_->rcu().offline(0);
-      dp_->rcu().unregister_reader(0);
+      release_readers();
       control_.reset();
       dp_->shutdown();
       dp_.reset();
     }
     for (const std::string& d : devices_) rte_vdev_uninit(d.c_str());
-    for (rte_ring* r : rx_) { drain_ring(r); rte_ring_free(r); }
+    for (auto& rxs : rx_)
+      for (rte_ring* r : rxs) { drain_ring(r); rte_ring_free(r); }
     for (rte_ring* r : tx_) { drain_ring(r); rte_ring_free(r); }
     rte_mempool_free(pool_);
   }
@@ -147,23 +172,57 @@ class SwitchHarness {
     return 0;
   }
 
-  void inject(const std::string& port_name, const std::vector<uint8_t>& frame) {
+  void inject(const std::string& port_name, const std::vector<uint8_t>& frame, unsigned queue = 0) {
     rte_mbuf* m = rte_pktmbuf_alloc(pool_);
     ASSERT_NE(m, nullptr);
     auto* d = rte_pktmbuf_append(m, static_cast<uint16_t>(frame.size()));
     ASSERT_NE(d, nullptr);
     std::memcpy(d, frame.data(), frame.size());
-    ASSERT_EQ(rte_ring_enqueue(rx_[port(port_name)], m), 0);
+    ASSERT_EQ(rte_ring_enqueue(rx_[port(port_name)].at(queue), m), 0);
   }
 
-  // Runs the worker and the control loop until nothing moves (bounded).
+  // `per_queue` copies of `frame` into every RX queue of the port, each queue's batch in one
+  // enqueue (all mbufs are built first, so the batches arrive together).
+  void inject_on_every_queue(const std::string& port_name, const std::vector<uint8_t>& frame, unsigned per_queue) {
+    const std::vector<rte_ring*>& rings = rx_[port(port_name)];
+    std::vector<rte_mbuf*> ms(per_queue * rings.size());
+    ASSERT_EQ(rte_pktmbuf_alloc_bulk(pool_, ms.data(), static_cast<unsigned>(ms.size())), 0);
+    for (rte_mbuf* m : ms)
+      std::memcpy(rte_pktmbuf_append(m, static_cast<uint16_t>(frame.size())), frame.data(), frame.size());
+    for (size_t q = 0; q < rings.size(); ++q)
+      ASSERT_EQ(rte_ring_enqueue_bulk(rings[q], reinterpret_cast<void**>(&ms[q * per_queue]), per_queue, nullptr),
+                per_queue);
+  }
+
+  // One pass of every data-path lcore: RX stages first, then TX lcores (split roles).
+  unsigned poll_data_path() {
+    unsigned work = 0;
+    for (unsigned w = 0; w < dp_->worker_count(); ++w) work += dp_->worker(w).poll_once();
+    for (unsigned t = 0; t < dp_->tx_worker_count(); ++t) work += dp_->tx_worker(t).poll_once();
+    return work;
+  }
+
+  // Runs the data path and the control loop until nothing moves (bounded).
   void step() {
     for (int i = 0; i < 50; ++i) {
-      unsigned work = dp_->worker(0).poll_once();
+      unsigned work = poll_data_path();
       work += control_->poll_once(now_ms_);
-      work += dp_->worker(0).poll_once();  // frames the control lcore queued via inject rings
+      work += poll_data_path();  // frames the control lcore queued via inject rings
       if (work == 0) break;
     }
+  }
+
+  // Moves the virtual clock forward and runs the control loop once, and nothing else.
+  unsigned poll_control(std::chrono::milliseconds forward = std::chrono::milliseconds(0)) {
+    now_ms_ += static_cast<uint64_t>(forward.count());
+    return control_->poll_once(now_ms_);
+  }
+
+  // Hands the data-path lcores to the EAL (Dataplane::launch); the test thread stops being
+  // their RCU reader. Afterwards only the control loop and capture() may be used from the test.
+  bool launch(std::string* err) {
+    release_readers();
+    return dp_->launch(err);
   }
 
   // Moves the control plane's clock forward in `step_ms` slices, running the loop each time.
@@ -205,6 +264,8 @@ class SwitchHarness {
   dataplane::Dataplane& dp() { return *dp_; }
   control::ControlPlane& control() { return *control_; }
   rte_mempool* pool() { return pool_; }
+  // Mbufs of the harness's own pool (every injected frame) not yet returned.
+  unsigned pool_in_use() const { return rte_mempool_in_use_count(pool_); }
   uint64_t now_ms() const { return now_ms_; }
 
  private:
@@ -213,13 +274,24 @@ class SwitchHarness {
     while (rte_ring_dequeue(r, &m) == 0) rte_pktmbuf_free(static_cast<rte_mbuf*>(m));
   }
 
+  void release_readers() {
+    if (!readers_online_) return;
+    for (unsigned w = 0; w < dp_->worker_count(); ++w) {
+      dp_->rcu().offline(w);
+      dp_->rcu().unregister_reader(w);
+    }
+    readers_online_ = false;
+  }
+
   rte_mempool* pool_ = nullptr;
-  std::vector<rte_ring*> rx_, tx_;
+  std::vector<std::vector<rte_ring*>> rx_;  // per port, per RX queue
+  std::vector<rte_ring*> tx_;
   std::vector<std::string> names_;
   std::vector<std::string> devices_;
   std::unique_ptr<dataplane::Dataplane> dp_;
   std::unique_ptr<control::ControlPlane> control_;
   uint64_t now_ms_ = 0;
+  bool readers_online_ = false;
 };
 
 // Frame helpers.

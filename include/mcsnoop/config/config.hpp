@@ -66,6 +66,7 @@ struct Port {
   bool fast_leave = false;
   uint32_t max_groups = 0;                  // 0 = unlimited
   bool flood_unregistered = false;
+  bool flood_reports = false;               // also receive the VLAN's reports and leaves
   uint32_t igmp_rate_limit = 1000;          // control packets per second punted from the port
 
   // The VLANs this port carries, sorted: the access VLAN, or the trunk's allowed VLANs plus
@@ -86,6 +87,7 @@ struct SnoopingSettings {
   // Global section: limit of the whole group table. Vlan::effective: limit of that VLAN's
   // groups (the global value unless the VLAN overrides it).
   uint32_t max_groups = 65536;
+  bool mrd_solicit = true;  // send RFC 4286 Multicast Router Solicitations at start and link up
 
   bool operator==(const SnoopingSettings&) const = default;
 };
@@ -100,6 +102,7 @@ struct SnoopingOverrides {
   std::optional<UnregisteredPolicy> unregistered;
   std::optional<bool> mld;
   std::optional<uint32_t> max_groups;
+  std::optional<bool> mrd_solicit;
 
   // `defaults` with every set override applied.
   SnoopingSettings apply_to(const SnoopingSettings& defaults) const;

@@ -3,8 +3,9 @@
 // Each poll_once() drains the punt ring (decodes with `net`, runs the `snoop` engine with the
 // monotonic clock, forwards the frame where the engine says, applies forwarding changes,
 // transmits the queries the engine asks for), applies MAC learning events, runs the engine's
-// timers, watches link state, ages MACs, reclaims retired table entries and serves the control
-// socket. Nothing in it blocks: the socket is polled, not waited on.
+// timers, watches link state, solicits multicast routers (RFC 4286) at start and on link up,
+// ages MACs, reclaims retired table entries and serves the control socket. Nothing in it
+// blocks: the socket is polled, not waited on.
 //
 // Thread safety: one ControlPlane per switch; every call from the control lcore only.
 #pragma once
@@ -12,11 +13,13 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "mcsnoop/control/mrd_solicitor.hpp"
 #include "mcsnoop/dataplane/dataplane.hpp"
 #include "mcsnoop/mgmt/control_server.hpp"
 #include "mcsnoop/net/decode.hpp"
@@ -31,6 +34,7 @@ struct ControlCounters {
   uint64_t decode_errors[net::kDecodeResultCount] = {};
   uint64_t mft_refused = 0;            // table full / backlog: the group stays unregistered
   uint64_t queries_built = 0;
+  uint64_t mrd_solicitations_sent = 0; // RFC 4286 solicitations (one per port, VLAN and family)
   uint64_t frames_lost_no_mbuf = 0;
   uint64_t learn_events = 0;
   uint64_t macs_learned = 0, macs_moved = 0, macs_aged = 0, mac_table_full = 0;
@@ -49,6 +53,12 @@ class ControlPlane {
   // One pass of the loop at time `now_ms` (the data plane clock's milliseconds).
   // Returns how much work was done (0 = idle).
   unsigned poll_once(uint64_t now_ms);
+  // One iteration of the control loop: poll_once() on the data plane clock, then the idle
+  // policy when there was nothing to do: poll on for 500 us after the last work, then sleep
+  // 20 us at a time (1 us timer slack). Returns poll_once()'s work count. For callers that
+  // interleave their own work with the loop (benchmarks); run() is step() until stopped.
+  // Call from the control lcore's thread only: the first call sets that thread's timer slack.
+  unsigned step();
   // Loops until `stop` is set, sleeping briefly when idle so a shared core is not starved.
   void run(const std::atomic<bool>& stop);
 
@@ -69,11 +79,26 @@ class ControlPlane {
   void handle_control_frame(rte_mbuf* m);
   void apply(snoop::Actions& actions, rte_mbuf* frame);
   void send_query(const snoop::QueryToSend& q);
+  // Sends the untagged `frame` into `vlan` out of `egress`; false when no mbuf was left.
+  bool transmit(const std::vector<uint8_t>& frame, VlanId vlan, PortMask egress);
+  // MRD solicitations (mrd_solicitor.cpp): sends what is due; returns the frames sent.
+  unsigned solicit_routers(uint64_t now_ms);
   void poll_links();
   void register_handlers();
   std::string port_name(PortId p) const;
 
+  // A VLAN that gets MRD solicitations (snooping and mrd_solicit on), with their sources.
+  struct SolicitVlan {
+    VlanId id;
+    bool mld;                            // an ICMPv6 one as well as the IGMP one
+    net::IpAddr src4;                    // our querier's address, else 0.0.0.0
+    std::optional<net::IpAddr> src6;     // our querier's address6, else the port's link-local
+  };
+  static std::vector<SolicitVlan> solicit_vlans(const snoop::EngineConfig& cfg);
+
   dataplane::Dataplane& dp_;
+  std::vector<SolicitVlan> solicit_vlans_;  // before engine_: built from the config it takes
+  MrdSolicitor solicitor_;
   snoop::Engine engine_;
   snoop::Actions actions_;
   net::McastMessage msg_;
@@ -82,6 +107,8 @@ class ControlPlane {
   std::vector<uint8_t> frame_buf_;
   std::vector<uint8_t> build_buf_;
   uint64_t now_ms_ = 0;
+  uint64_t last_work_cycles_ = 0;  // step(): when poll_once() last found work
+  bool timer_slack_set_ = false;
   uint64_t next_link_poll_ = 0;
   uint64_t next_housekeeping_ = 0;
   uint64_t next_socket_poll_ = 0;

@@ -72,6 +72,11 @@ class Dataplane {
   Worker& worker(unsigned i) { return *workers_[i]; }
   unsigned tx_worker_count() const { return static_cast<unsigned>(tx_workers_.size()); }
   TxWorker& tx_worker(unsigned i) { return *tx_workers_[i]; }
+  // Split roles: the rings from RX lcores to TX lcores; the inject ring (null when every port
+  // has a control TX queue). For tests and diagnostics.
+  unsigned handoff_ring_count() const { return static_cast<unsigned>(handoff_.size()); }
+  rte_ring* handoff_ring(unsigned i) { return handoff_[i]; }
+  rte_ring* inject_ring() { return inject_; }
 
   // Counters of a port summed over every lcore. Safe from the control lcore while workers run
   // (each 64-bit counter is read whole; the sum is a snapshot, not atomic across counters).
@@ -102,8 +107,10 @@ class Dataplane {
   TxStage control_tx_;
   std::vector<PortCounters> control_counters_;
   std::vector<std::unique_ptr<std::function<void()>>> launch_fns_;
-  std::vector<unsigned> launched_lcores_;
+  std::vector<unsigned> launched_lcores_;     // RX (or run-to-completion) lcores
+  std::vector<unsigned> launched_tx_lcores_;  // split roles: TX lcores, stopped after the RX ones
   std::atomic<bool> stop_{false};
+  std::atomic<bool> stop_tx_{false};
   bool launched_ = false;
   bool ports_started_ = false;
 };

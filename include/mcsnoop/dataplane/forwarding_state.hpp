@@ -1,9 +1,14 @@
 // Per-port and per-VLAN facts the workers read on every frame.
 //
-// Static parts are written once before the workers start and never again. The one dynamic part,
-// each VLAN's unregistered-multicast set per address family, is a single 64-bit word the control
-// lcore stores with release order and workers load relaxed: a whole PortMask, never torn, and a
-// stale value for one burst is harmless.
+// Static parts are written once before the workers start and never again. The dynamic parts are
+// single words the control lcore stores with release order and workers load relaxed, each never
+// torn, where a value stale for one burst is harmless:
+//   - each VLAN's unregistered-multicast set per address family (a whole PortMask);
+//   - whether the MFT holds any source-specific (S,G) key of that VLAN and family. When it does
+//     not (IGMPv2/MLDv1 or EXCLUDE-mode joins only, the common case), the worker skips the
+//     (S,G) lookup, which could only miss. The flag is raised after the first (S,G) key is
+//     published and lowered after the last one is erased, so a worker that sees it lowered
+//     misses nothing but keys that were in the middle of changing anyway.
 #pragma once
 
 #include <array>
@@ -44,11 +49,16 @@ struct alignas(64) VlanState {
   bool snoop_igmp = false;
   bool snoop_mld = false;
   std::array<std::atomic<uint64_t>, 2> unregistered{};  // by net::Family: V4 = 0, V6 = 1
+  std::array<std::atomic<bool>, 2> has_source_entries{};  // by net::Family
 
   PortMask unregistered_ports(unsigned family) const {
     return PortMask(unregistered[family].load(std::memory_order_relaxed));
   }
+  bool source_lookup_needed(unsigned family) const {
+    return has_source_entries[family].load(std::memory_order_relaxed);
+  }
 };
+static_assert(sizeof(VlanState) == 64, "one cache line per VLAN on the data path");
 
 class ForwardingState {
  public:
@@ -64,6 +74,10 @@ class ForwardingState {
   void set_unregistered(VlanId vlan, unsigned family, PortMask ports) {
     vlans_[vlan].unregistered[family].store((ports & vlans_[vlan].members).bits(),
                                             std::memory_order_release);
+  }
+  // Control lcore only: whether the MFT holds (S,G) keys of `family` in `vlan`.
+  void set_has_source_entries(VlanId vlan, unsigned family, bool any) {
+    vlans_[vlan].has_source_entries[family].store(any, std::memory_order_release);
   }
 
  private:

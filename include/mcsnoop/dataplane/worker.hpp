@@ -56,7 +56,7 @@ class Worker {
          const std::vector<uint32_t>& punt_rate_pps, rte_ring* handoff, rte_ring* inject);
 
   // One pass over every RX queue, then transmit what is buffered and report quiescence.
-  // Returns the number of frames received.
+  // Returns the number of frames received plus control frames taken from the inject ring.
   unsigned poll_once();
   // Polls until `stop` is set. Registers with the RCU domain for the duration.
   void run(const std::atomic<bool>& stop);
@@ -82,8 +82,9 @@ class Worker {
   uint64_t now_ms_ = 0;
 };
 
-// Transmits control-lcore frames queued on `inject` (see InjectItem) through `tx`.
-void drain_inject(rte_ring* inject, TxStage& tx);
+// Transmits up to one burst of control-lcore frames queued on `inject` (see InjectItem) through
+// `tx`; returns how many (0 when `inject` is null).
+unsigned drain_inject(rte_ring* inject, TxStage& tx);
 
 class TxWorker {
  public:

@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <vector>
 
 #include <rte_hash.h>
 #include <rte_prefetch.h>
@@ -82,6 +83,10 @@ class Table {
 
   size_t size() const { return size_; }
   uint32_t capacity() const { return capacity_; }
+  // Source-specific (S,G) keys of `vlan` whose group has `family` (net::Family: V4 = 0, V6 = 1).
+  uint32_t source_keys(VlanId vlan, unsigned family) const {
+    return source_keys_[source_slot(vlan, family)];
+  }
   const Stats& stats() const { return stats_; }
 
   // Calls f(const Key&, const Entry&) for every key, in hash order. Control lcore only; f must
@@ -121,6 +126,8 @@ class Table {
   // Hands an unlinked Entry to the defer queue (blocking fallback if that ever fails).
   void retire(Entry* e);
   static void free_retired(void* self, void* elem, unsigned n);
+  static unsigned source_slot(VlanId vlan, unsigned family) { return (vlan & 0x0fffu) * 2 + (family & 1u); }
+  void count_source_key(const Key& key, int delta);
 
   RcuDomain& rcu_;
   int socket_id_;
@@ -130,6 +137,7 @@ class Table {
   rte_rcu_qsbr_dq* dq_ = nullptr;
   size_t size_ = 0;
   Stats stats_;
+  std::vector<uint32_t> source_keys_ = std::vector<uint32_t>(4096 * 2);
 };
 
 }  // namespace mcsnoop::mft

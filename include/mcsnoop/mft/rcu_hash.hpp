@@ -32,8 +32,10 @@ class RcuHash {
   // `entries` key slots of `key_len` bytes. `prefix` (at most 8 characters) names the DPDK
   // objects together with a process-wide sequence number, so any number of tables coexist.
   // Throws std::runtime_error when DPDK cannot create the hash or attach it to the domain.
+  // `equal` (optional) replaces rte_hash's key comparison, which has built-in versions only for
+  // some key lengths and otherwise calls memcmp; it returns 0 for equal keys, like memcmp.
   RcuHash(std::string_view prefix, uint32_t entries, uint32_t key_len, RcuDomain& rcu,
-          int socket_id);
+          int socket_id, rte_hash_cmp_eq_t equal = nullptr);
   ~RcuHash();
   RcuHash(const RcuHash&) = delete;
   RcuHash& operator=(const RcuHash&) = delete;

@@ -66,6 +66,14 @@ constexpr MacAddr multicast_mac(const IpAddr& group) {
   return MacAddr{{0x33, 0x33, a[12], a[13], a[14], a[15]}};
 }
 
+// The IPv6 link-local address fe80::/64 with the modified EUI-64 interface identifier of `mac`
+// (RFC 4291 appendix A: ff:fe in the middle, universal/local bit flipped). The switch uses it as
+// the source of its own MLD and MRD messages when none is configured.
+constexpr IpAddr link_local_from_mac(const MacAddr& mac) {
+  return IpAddr::v6({0xfe, 0x80, 0, 0, 0, 0, 0, 0, static_cast<uint8_t>(mac.b[0] ^ 0x02), mac.b[1], mac.b[2],
+                     0xff, 0xfe, mac.b[3], mac.b[4], mac.b[5]});
+}
+
 // The 16-bit Tag Control Information of an 802.1Q/802.1ad tag.
 struct VlanTag {
   uint16_t tpid = ether_type::kVlan;

@@ -57,6 +57,9 @@ struct VlanConfig {
   QuerierConfig querier;
   std::vector<StaticGroup> static_groups;
   PortMask members;                     // ports carrying this VLAN (access or trunk)
+  // Send RFC 4286 Multicast Router Solicitations into this VLAN at start and on link up. The
+  // control plane reads it (it sends them); the engine does not.
+  bool mrd_solicit = true;
 };
 
 struct PortConfig {
@@ -64,6 +67,7 @@ struct PortConfig {
   bool fast_leave = false;
   uint32_t max_groups = 0;              // 0 = unlimited
   bool flood_unregistered = false;
+  bool flood_reports = false;           // also gets the VLAN's reports and leaves (RFC 4541 2.1.1(1))
 };
 
 struct EngineConfig {
@@ -180,7 +184,8 @@ class Engine {
 
   // A decoded control message received on `port` in `vlan`. Sets out.packet to the ports the
   // original frame must be forwarded to (reports/leaves: router ports only; queries, PIM, MRD:
-  // the VLAN), and appends any forwarding changes and queries it causes.
+  // the VLAN), and appends any forwarding changes and queries it causes. Ports with
+  // flood_reports get the reports and leaves too.
   void receive(const net::McastMessage& msg, VlanId vlan, PortId port, Ms now, Actions& out);
 
   // Runs every timer due at or before `now`.

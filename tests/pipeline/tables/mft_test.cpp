@@ -1,5 +1,7 @@
 // MFT writer semantics, bulk lookups and RCU-deferred reclamation of entries.
+#include <array>
 #include <bit>
+#include <cstring>
 #include <cstdint>
 #include <vector>
 
@@ -41,6 +43,56 @@ class MftTest : public ::testing::Test {
   RcuDomain rcu_{2};
   Table table_{rcu_, 256};
 };
+
+// The data path builds keys from IP headers with word stores (fill_key_v4/v6); they must be
+// byte-identical to the Key constructors the writer publishes with, or every lookup misses.
+TEST(MftKeyTest, HeaderBuildersMatchTheConstructorsByteForByte) {
+  const uint8_t g4[4] = {239, 1, 2, 3};
+  const uint8_t s4[4] = {10, 0, 0, 7};
+  Key k;
+  std::memset(static_cast<void*>(&k), 0xa5, sizeof k);  // builders must write every byte
+  fill_key_v4(k, 4094, g4, s4);
+  const Key want_sg(4094, IpAddr::v4(0xEF010203), IpAddr::v4(0x0A000007));
+  EXPECT_EQ(std::memcmp(&k, &want_sg, sizeof k), 0);
+  std::memset(static_cast<void*>(&k), 0xa5, sizeof k);
+  fill_key_v4(k, 1, g4, nullptr);
+  const Key want_g(1, IpAddr::v4(0xEF010203));
+  EXPECT_EQ(std::memcmp(&k, &want_g, sizeof k), 0);
+
+  std::array<uint8_t, 16> g6{}, s6{};
+  for (unsigned i = 0; i < 16; ++i) {
+    g6[i] = static_cast<uint8_t>(i == 0 ? 0xff : 0x10 + i);
+    s6[i] = static_cast<uint8_t>(0x80 + 3 * i);
+  }
+  std::memset(static_cast<void*>(&k), 0xa5, sizeof k);
+  fill_key_v6(k, 300, g6.data(), s6.data());
+  const Key want_sg6(300, IpAddr::v6(g6), IpAddr::v6(s6));
+  EXPECT_EQ(std::memcmp(&k, &want_sg6, sizeof k), 0);
+  std::memset(static_cast<void*>(&k), 0xa5, sizeof k);
+  fill_key_v6(k, 300, g6.data(), nullptr);
+  const Key want_g6(300, IpAddr::v6(g6));
+  EXPECT_EQ(std::memcmp(&k, &want_g6, sizeof k), 0);
+}
+
+TEST_F(MftTest, SourceKeysAreCountedPerVlanAndFamily) {
+  const IpAddr g6 = IpAddr::v6_link_scope(0x1234);  // family is all that matters here
+  EXPECT_EQ(table_.source_keys(kVlan, 0), 0u);
+  ASSERT_TRUE(table_.set(Key(kVlan, kGroup), ports({1})));
+  EXPECT_EQ(table_.source_keys(kVlan, 0), 0u) << "(*,G) keys are not source-specific";
+  ASSERT_TRUE(table_.set(Key(kVlan, kGroup, kSource), ports({1})));
+  ASSERT_TRUE(table_.set(Key(kVlan, kGroup, kSource), ports({2})));  // a replace is no new key
+  ASSERT_TRUE(table_.set(Key(kVlan, group_n(9), kSource), ports({2})));
+  ASSERT_TRUE(table_.set(Key(kVlan, g6, IpAddr::v6_link_scope(1)), ports({2})));
+  EXPECT_EQ(table_.source_keys(kVlan, 0), 2u);
+  EXPECT_EQ(table_.source_keys(kVlan, 1), 1u);
+  EXPECT_EQ(table_.source_keys(kVlan + 1, 0), 0u);
+  ASSERT_TRUE(table_.erase(Key(kVlan, kGroup, kSource)));
+  EXPECT_FALSE(table_.erase(Key(kVlan, kGroup, kSource)));
+  EXPECT_EQ(table_.source_keys(kVlan, 0), 1u);
+  table_.clear();
+  EXPECT_EQ(table_.source_keys(kVlan, 0), 0u);
+  EXPECT_EQ(table_.source_keys(kVlan, 1), 0u);
+}
 
 TEST_F(MftTest, SetPublishesEntryWithExpandedPortList) {
   ASSERT_TRUE(table_.set(Key(kVlan, kGroup), ports({1, 3, 63})));

@@ -138,6 +138,24 @@ vlans: {id: 1}
   EXPECT_EQ(r.errors.size(), 8u) << test::dump(r.errors);
 }
 
+TEST(LoadErrors, FloodReportsAndMrdSolicitAreBooleans) {
+  const LoadResult r = load(R"(ports:
+  - {name: a, device: net_null0, flood_reports: yes}
+  - {name: b, device: net_null1, flood_reports: "true"}
+  - {name: c, device: net_null2, flood_report: true}
+vlans:
+  - {id: 1, mrd_solicit: 1}
+snooping:
+  mrd_solicit: on
+)");
+  EXPECT_TRUE(has_error(r, "ports[0].flood_reports", 2, "expected true or false, got 'yes'"));
+  EXPECT_TRUE(has_error(r, "ports[1].flood_reports", 3, "expected true or false"));
+  EXPECT_TRUE(has_error(r, "ports[2].flood_report", 4, "did you mean 'flood_reports'?"));
+  EXPECT_TRUE(has_error(r, "vlans[0].mrd_solicit", 6, "expected true or false, got '1'"));
+  EXPECT_TRUE(has_error(r, "snooping.mrd_solicit", 8, "expected true or false, got 'on'"));
+  EXPECT_EQ(r.errors.size(), 5u) << test::dump(r.errors);
+}
+
 TEST(LoadErrors, SectionThatIsNotAMapping) {
   EXPECT_TRUE(only_error(load("ports: [{name: a, device: net_null0}]\nsnooping: 5\n"), "snooping", 2,
                          "expected a mapping"));
@@ -416,6 +434,8 @@ TEST(LoadErrors, LcoreRoles) {
                          1, "need both cores.rx and cores.tx"));
   EXPECT_TRUE(only_error(load("cores: {control: 0, rx: [1, 2], tx: [2]}\nports: [{name: a, device: net_null0}]\n"),
                          "cores.tx[0]", 1, "lcore 2 is already assigned by cores.rx[1]"));
+  EXPECT_TRUE(only_error(load("cores: {control: 0, rx: [1], tx: [2, 3]}\nports: [{name: a, device: net_null0}]\n"),
+                         "cores.tx", 1, "2 TX lcores for 1 RX lcores"));
   EXPECT_TRUE(only_error(load("cores: {control: 0, workers: [1024]}\nports: [{name: a, device: net_null0}]\n"),
                          "cores.workers[0]", 1, "out of range (0-1023)"));
 }

@@ -44,6 +44,7 @@ TEST(LoadValid, MinimalConfigTakesEveryContractDefault) {
   EXPECT_FALSE(p.fast_leave);
   EXPECT_EQ(p.max_groups, 0u);
   EXPECT_FALSE(p.flood_unregistered);
+  EXPECT_FALSE(p.flood_reports);
   EXPECT_EQ(p.igmp_rate_limit, 1000u);
 
   const SnoopingSettings& s = c.snooping;
@@ -55,6 +56,7 @@ TEST(LoadValid, MinimalConfigTakesEveryContractDefault) {
   EXPECT_EQ(s.unregistered, UnregisteredPolicy::Flood);
   EXPECT_TRUE(s.mld);
   EXPECT_EQ(s.max_groups, 65536u);
+  EXPECT_TRUE(s.mrd_solicit);
 
   EXPECT_EQ(c.mac_table.size, 65536u);
   EXPECT_EQ(c.mac_table.aging_time, 300s);
@@ -220,6 +222,29 @@ snooping:
   EXPECT_EQ(v20->effective.query_interval, 125s);
 }
 
+TEST(LoadValid, FloodReportsAndMrdSolicitExtensions) {
+  const LoadResult r = load(R"(ports:
+  - {name: h1, device: net_null0, vlan: 10}
+  - {name: mon, device: net_null1, vlan: 10, flood_reports: true}
+  - {name: h2, device: net_null2, vlan: 20, flood_reports: false}
+vlans:
+  - {id: 10, mrd_solicit: true}
+  - {id: 20}
+snooping:
+  mrd_solicit: false
+)");
+  const Config& c = loaded(r);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(c.ports[0].flood_reports);
+  EXPECT_TRUE(c.ports[1].flood_reports);
+  EXPECT_FALSE(c.ports[2].flood_reports);
+  EXPECT_FALSE(c.snooping.mrd_solicit);
+  ASSERT_TRUE(c.find_vlan(10) && c.find_vlan(20));
+  EXPECT_TRUE(c.find_vlan(10)->effective.mrd_solicit) << "a per-VLAN override";
+  EXPECT_EQ(c.find_vlan(10)->overrides.mrd_solicit, true);
+  EXPECT_FALSE(c.find_vlan(20)->effective.mrd_solicit) << "inherited from snooping";
+}
+
 TEST(LoadValid, TrunkMembershipAndImplicitVlans) {
   const LoadResult r = load(R"(ports:
   - name: up
@@ -267,15 +292,15 @@ TEST(LoadValid, PortLookup) {
 
 TEST(LoadValid, SplitRoles) {
   const LoadResult r = load(R"(dpdk: {eal_args: [-l, "0-3"]}
-cores: {control: 0, rx: [1], tx: [2, 3]}
+cores: {control: 0, rx: [1, 2], tx: [3]}
 ports: [{name: a, device: net_null0}]
 )");
   const Config& c = loaded(r);
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(c.cores.split());
   EXPECT_TRUE(c.cores.workers.empty());
-  EXPECT_EQ(c.cores.rx, (std::vector<unsigned>{1}));
-  EXPECT_EQ(c.cores.tx, (std::vector<unsigned>{2, 3}));
+  EXPECT_EQ(c.cores.rx, (std::vector<unsigned>{1, 2}));
+  EXPECT_EQ(c.cores.tx, (std::vector<unsigned>{3}));
 }
 
 TEST(LoadValid, CoresDefaultToTheEalLcores) {

@@ -32,6 +32,21 @@ TEST_F(PortTest, ReportsGoToRouterPortsOnly) {
   EXPECT_EQ(rx(old_report(HostA, G), R).packet.egress, ports({H3}));
 }
 
+TEST_F(PortTest, FloodReportsPortAlsoGetsReportsAndLeaves) {  // S02
+  cfg.ports[M].flood_reports = true;  // an analyzer
+  start();
+  EXPECT_EQ(rx(old_report(HostA, G), H1).packet.egress, ports({M})) << "even with no router port";
+  learn_router_r();
+  EXPECT_EQ(rx(old_report(HostA, G), H1).packet.egress, ports({R, M})) << "report in H1: out R and M";
+  EXPECT_EQ(rx(record(HostA, RecordType::IsExclude, G), H1).packet.egress, ports({R, M}));
+  EXPECT_EQ(rx(leave(HostA, G), H1).packet.egress, ports({R, M}));
+  EXPECT_EQ(rx(old_report(Host6, G6), H1).packet.egress, ports({M})) << "both families";
+  EXPECT_FALSE(fwd(G, S1).test(M)) << "the reports M saw do not make it a member";
+  EXPECT_EQ(rx(old_report(HostB, G), M).packet.egress, ports({R})) << "never back out of M";
+  EXPECT_EQ(rx(query(Q(Router)), R).packet.egress, PortMask::all(kPorts).without(R))
+      << "queries are flooded as before";
+}
+
 TEST_F(PortTest, QueriesAndRouterSignalsAreFloodedExceptIngress) {
   start();
   const PortMask all_but_r = PortMask::all(kPorts).without(R);
