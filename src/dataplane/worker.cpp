@@ -116,7 +116,6 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
   // Keys are written in place with whole-word stores (see mft::fill_key_v4 and store_mac_key):
   // never assembled in a temporary and copied, which stalls on store-to-load forwarding.
   l2::MacKey mac_keys[2 * kBurst];
-  const l2::MacKey* mac_key_ptrs[2 * kBurst];
   uint16_t mac_owner[2 * kBurst];   // pend index of each key
   bool mac_is_dst[2 * kBurst];      // destination lookup (else source learning)
   unsigned nmac = 0;
@@ -280,8 +279,8 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
   // Learning and unicast destinations: one bulk lookup for both.
   if (nmac) {
     uint64_t values[2 * kBurst];
-    for (unsigned k = 0; k < nmac; ++k) mac_key_ptrs[k] = &mac_keys[k];
-    const uint64_t hits = t_.macs->lookup_bulk(mac_key_ptrs, nmac, values);
+    static_assert(2 * kBurst <= l2::MacTable::kMaxBulk, "one bulk lookup per burst");
+    const uint64_t hits = t_.macs->lookup_bulk(mac_keys, nmac, values);
     for (unsigned k = 0; k < nmac; ++k) {
       const bool hit = (hits >> k) & 1;
       if (mac_is_dst[k]) {
