@@ -122,12 +122,17 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
   uint64_t last_src = 0;  // key word of the last sender queued for learning (0: none; VLAN 0 is never one)
 
   // Multicast data: (S,G) keys where the VLAN has source-specific entries, else (*,G) keys.
+  // Signatures are computed right after each key is written, while it is in registers and the
+  // store buffer, with inline CRC32-C instead of one call through rte_hash's pointer per key.
+  const mft::Table& mft = *t_.mft;
   mft::Key sg_keys[kBurst];
   const mft::Key* sg_ptrs[kBurst];
+  uint32_t sg_sigs[kBurst];
   McastRef sg_ref[kBurst];
   unsigned nsg = 0;
   mft::Key g_keys[kBurst];
   const mft::Key* g_ptrs[kBurst];
+  uint32_t g_sigs[kBurst];
   McastRef g_ref[kBurst];
   unsigned ng = 0;
 
@@ -221,9 +226,11 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
         const McastRef ref{ip, np, v6};
         if (vs.source_lookup_needed(v6)) {
           fill_mcast_key(sg_keys[nsg], vlan, ref, true);
+          sg_sigs[nsg] = mft.signature(sg_keys[nsg]);
           sg_ref[nsg++] = ref;
         } else {
           fill_mcast_key(g_keys[ng], vlan, ref, false);
+          g_sigs[ng] = mft.signature(g_keys[ng]);
           g_ref[ng++] = ref;
         }
         break;
@@ -251,12 +258,13 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
   if (nsg) {
     const mft::Entry* found[kBurst];
     for (unsigned k = 0; k < nsg; ++k) sg_ptrs[k] = &sg_keys[k];
-    t_.mft->lookup_bulk(sg_ptrs, nsg, found);
+    mft.lookup_bulk(sg_ptrs, sg_sigs, nsg, found);
     for (unsigned k = 0; k < nsg; ++k) {
       if (found[k] != nullptr) {
         pend[sg_ref[k].pend].entry = found[k];
       } else {
         fill_mcast_key(g_keys[ng], pend[sg_ref[k].pend].vlan, sg_ref[k], false);
+        g_sigs[ng] = mft.signature(g_keys[ng]);
         g_ref[ng++] = sg_ref[k];
       }
     }
@@ -264,7 +272,7 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
   if (ng) {
     const mft::Entry* found[kBurst];
     for (unsigned k = 0; k < ng; ++k) g_ptrs[k] = &g_keys[k];
-    t_.mft->lookup_bulk(g_ptrs, ng, found);
+    mft.lookup_bulk(g_ptrs, g_sigs, ng, found);
     for (unsigned k = 0; k < ng; ++k) {
       Pending& p = pend[g_ref[k].pend];
       if (found[k] != nullptr) {

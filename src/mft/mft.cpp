@@ -50,7 +50,8 @@ Table::Table(RcuDomain& rcu, uint32_t capacity, int socket_id)
       // readers quiesce; beyond that the writer is outrunning stalled readers and updates are
       // refused rather than memory growing without bound.
       dq_capacity_(2 * capacity_),
-      hash_("mft", capacity_ + capacity_ / 4, sizeof(Key), rcu, socket_id, &keys_differ) {
+      hash_("mft", capacity_ + capacity_ / 4, sizeof(Key), rcu, socket_id, &keys_differ),
+      seed_(hash_.seed()) {
   const std::string name = unique_object_name("mftdq");
   rte_rcu_qsbr_dq_parameters params{};
   params.name = name.c_str();

@@ -40,7 +40,8 @@ RcuHash::RcuHash(std::string_view prefix, uint32_t entries, uint32_t key_len, Rc
   params.entries = entries;
   params.key_len = key_len;
   params.hash_func = rte_hash_crc;
-  params.hash_func_init_val = static_cast<uint32_t>(rte_rand());
+  seed_ = static_cast<uint32_t>(rte_rand());
+  params.hash_func_init_val = seed_;
   params.socket_id = socket_id;
   // Lock-free readers and one writer. No EXT_TABLE: the owners size the table with headroom
   // so cuckoo insertion does not fail, and lookups never walk overflow chains.

@@ -42,10 +42,14 @@ class RcuHash {
 
   rte_hash* get() const { return h_; }
   uint32_t entries() const { return entries_; }
+  // The seed of the hash's CRC32-C: rte_hash_crc(key, key_len, seed()) is the signature
+  // rte_hash computes for a key, for callers that hash keys themselves (..._with_hash_...).
+  uint32_t seed() const { return seed_; }
 
  private:
   rte_hash* h_ = nullptr;
   uint32_t entries_ = 0;
+  uint32_t seed_ = 0;
 };
 
 }  // namespace mcsnoop::mft
