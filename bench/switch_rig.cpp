@@ -94,6 +94,9 @@ bool SwitchRig::build(const RigConfig& cfg, std::string* err) {
   vc.id = kVlan;
   vc.unregistered = snoop::UnregisteredPolicy::RouterPorts;
   vc.members = PortMask::all(static_cast<unsigned>(spec.ports.size()));
+  // No MRD solicitations: they would reach the sinks and spoil the exact per-sink accounting
+  // of data copies (they cost the data path nothing: the control lcore sends them).
+  vc.mrd_solicit = false;
   ecfg.vlans.push_back(vc);
   ecfg.max_groups = kMaxGroups;
 

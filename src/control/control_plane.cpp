@@ -265,7 +265,10 @@ void ControlPlane::poll_links() {
     ++counters_.link_changes;
     spdlog::info("port {}: link {}{}", port_name(p), up ? "up" : "down",
                  up ? fmt::format(" ({} Mbps)", link.link_speed) : std::string());
-    if (!up) dp_.macs().flush_port(p);
+    if (!up) {
+      dp_.macs().flush_port(p);
+      dp_.state().bump_mac_flush_epoch();
+    }
     if (up) {
       solicitor_.trigger(p, now_ms_);  // RFC 4286 5: the interface is re-initialized
     } else {

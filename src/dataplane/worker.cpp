@@ -100,6 +100,10 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
   PortCounters& pc = counters_[in];
   const uint64_t now_cycles = t_.clock->cycles();
   now_ms_ = t_.clock->cycles_to_ms(now_cycles);
+  if (const uint32_t epoch = fs.mac_flush_epoch(); epoch != mac_flush_epoch_) [[unlikely]] {
+    mac_flush_epoch_ = epoch;
+    learn_filter_.clear();
+  }
 
   // Frames decided in this burst, in arrival order. `entry` is an MFT hit whose ports are read
   // only in the delivery loop, so the prefetch issued by the lookup has time to land.
@@ -170,11 +174,12 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
     p.vlan = vlan;
     p.tagged = fi.tagged;
 
-    // Learning: one lookup per sender per burst. A burst usually comes from few senders (a
-    // router port carrying streams), so a repeat of the previous frame's sender is skipped.
+    // Learning: a sender the LearnFilter has settled on this port costs nothing; others are
+    // looked up, once per burst when the previous frame came from the same sender (a burst
+    // usually comes from few senders, e.g. a router port carrying streams).
     if (is_unicast_mac(eth + 6)) {
       const uint64_t src = mac_key_word(eth + 6, vlan);
-      if (src != last_src) {
+      if (src != last_src && !learn_filter_.settled(src, in, now_ms_)) {
         last_src = src;
         store_mac_key(mac_keys[nmac], src);
         mac_owner[nmac] = np;
@@ -303,11 +308,14 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
         continue;
       }
       const l2::MacValue seen = l2::MacValue::decode(values[k]);
+      const uint64_t word = mac_keys[k].word();
       // Masked like the stored time, so the difference survives the 48-bit wrap.
-      const bool fresh = hit && seen.port == in &&
-                         ((now_ms_ - seen.last_seen_ms) & l2::MacValue::kTimeMask) < t_.mac_refresh_ms;
-      if (fresh) continue;
-      if (!learn_filter_.should_send(mac_keys[k].mac.data(), mac_keys[k].vlan, in, now_ms_)) continue;
+      const uint64_t age = (now_ms_ - seen.last_seen_ms) & l2::MacValue::kTimeMask;
+      if (hit && seen.port == in && age < t_.mac_refresh_ms) {
+        learn_filter_.confirm(word, in, now_ms_, now_ms_ + (t_.mac_refresh_ms - age));
+        continue;
+      }
+      if (!learn_filter_.should_send(word, in, now_ms_)) continue;
       LearnEvent ev{};
       std::memcpy(ev.mac, mac_keys[k].mac.data(), 6);
       ev.vlan = mac_keys[k].vlan;

@@ -55,6 +55,21 @@ TEST(L2Switching, MacMovingPortsIsRelearned) {
   EXPECT_EQ(out["h1"].size(), 0u);
 }
 
+// A link-down flush must not leave a worker believing the host is still learned: its next
+// frame relearns it at once (the workers forget what they had settled; LearnFilter).
+TEST(L2Switching, MacsFlushedByLinkDownAreRelearnedByTheNextFrame) {
+  SwitchHarness sw(three_access_ports(), {{.id = 1}});
+  sw.send("h1", eth_frame(mac(1), mac(9)));
+  ASSERT_EQ(sw.send("h2", eth_frame(mac(2), mac(1)))["h3"].size(), 0u) << "learned on h1";
+  sw.set_link("h1", false);
+  ASSERT_EQ(sw.dp().macs().size(), 1u) << "h1's address flushed, h2's kept";
+  sw.set_link("h1", true);
+  sw.send("h1", eth_frame(mac(1), mac(9)));
+  auto out = sw.send("h2", eth_frame(mac(2), mac(1)));
+  EXPECT_EQ(out["h1"].size(), 1u);
+  EXPECT_EQ(out["h3"].size(), 0u) << "relearned on h1 by its first frame after the flush";
+}
+
 TEST(L2Switching, LearnedMacsAgeOut) {
   SwitchHarness sw(three_access_ports(), {{.id = 1}}, std::chrono::seconds(10));
   sw.send("h1", eth_frame(mac(1), mac(9)));

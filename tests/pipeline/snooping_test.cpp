@@ -384,12 +384,6 @@ struct MrdTopology {
   }
 };
 
-void set_link(SwitchHarness& sw, const char* port, bool up) {
-  const uint16_t dpdk_port = sw.dp().port_info(sw.port(port)).dpdk_port;
-  ASSERT_EQ(up ? rte_eth_dev_set_link_up(dpdk_port) : rte_eth_dev_set_link_down(dpdk_port), 0);
-  sw.advance(milliseconds(250));  // the control plane polls links every 200 ms
-}
-
 TEST(Snooping, MrdSolicitationOnPortUp) {  // S04
   SwitchHarness sw(MrdTopology::ports(), MrdTopology::vlans());
   ASSERT_EQ(sw.control().counters().mrd_solicitations_sent, 0u) << "a random delay first";
@@ -430,10 +424,10 @@ TEST(Snooping, MrdSolicitationOnPortUp) {  // S04
   EXPECT_TRUE(solicitations(sw.capture("h1")).empty());
 
   // Link down: nothing; link up: a new burst on that port only.
-  set_link(sw, "h1", false);
+  sw.set_link("h1", false);
   sw.advance(seconds(5));
   EXPECT_TRUE(solicitations(sw.capture("h1")).empty());
-  set_link(sw, "h1", true);
+  sw.set_link("h1", true);
   sw.advance(milliseconds(1000));
   const auto again = solicitations(sw.capture("h1"));
   EXPECT_EQ(count_family(again, net::Family::V4), 1u) << "after link up";
@@ -448,8 +442,8 @@ TEST(Snooping, MrdSolicitationsAreRateLimitedOnAFlappingLink) {  // S04
   sw.drain_all();
   // 30 flaps in 15 s: one burst per flap would be 30 x 3 rounds.
   for (int i = 0; i < 30; ++i) {
-    set_link(sw, "h1", false);
-    set_link(sw, "h1", true);
+    sw.set_link("h1", false);
+    sw.set_link("h1", true);
   }
   // Each burst starts up to 1 s after the link comes up and the link stays up 250 ms, so how
   // many go out is random; the interval between two is not.

@@ -225,6 +225,13 @@ class SwitchHarness {
     return dp_->launch(err);
   }
 
+  // Takes a port's link down or up, then lets the control plane's 200 ms link poll see it.
+  void set_link(const std::string& port_name, bool up) {
+    const uint16_t dpdk_port = dp_->port_info(port(port_name)).dpdk_port;
+    ASSERT_EQ(up ? rte_eth_dev_set_link_up(dpdk_port) : rte_eth_dev_set_link_down(dpdk_port), 0);
+    advance(std::chrono::milliseconds(250));
+  }
+
   // Moves the control plane's clock forward in `step_ms` slices, running the loop each time.
   void advance(std::chrono::milliseconds d, std::chrono::milliseconds step_ms = std::chrono::milliseconds(50)) {
     const uint64_t end = now_ms_ + static_cast<uint64_t>(d.count());

@@ -75,6 +75,11 @@ class ForwardingState {
     vlans_[vlan].unregistered[family].store((ports & vlans_[vlan].members).bits(),
                                             std::memory_order_release);
   }
+  // Bumped by the control lcore after it removes MAC addresses in bulk (a port's link went
+  // down); workers then forget which senders they had settled (LearnFilter).
+  uint32_t mac_flush_epoch() const { return mac_flush_epoch_.load(std::memory_order_acquire); }
+  void bump_mac_flush_epoch() { mac_flush_epoch_.fetch_add(1, std::memory_order_release); }
+
   // Control lcore only: whether the MFT holds (S,G) keys of `family` in `vlan`.
   void set_has_source_entries(VlanId vlan, unsigned family, bool any) {
     vlans_[vlan].has_source_entries[family].store(any, std::memory_order_release);
@@ -84,6 +89,7 @@ class ForwardingState {
   unsigned nports_;
   std::unique_ptr<PortState[]> ports_;
   std::unique_ptr<VlanState[]> vlans_;
+  std::atomic<uint32_t> mac_flush_epoch_{0};
 };
 
 }  // namespace mcsnoop::dataplane

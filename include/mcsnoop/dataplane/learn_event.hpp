@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <algorithm>
 #include <cstring>
+#include <iterator>
 
 #include "mcsnoop/core/port_mask.hpp"
 
@@ -17,29 +19,50 @@ struct LearnEvent {
 };
 static_assert(sizeof(LearnEvent) == 16);
 
-// Keeps a worker from reporting the same (MAC, VLAN, port) over and over while the control
-// lcore has not applied it yet: a direct-mapped cache of what was reported recently.
+// A worker's memory of the senders it has dealt with recently: a direct-mapped cache of
+// (MAC, VLAN) key words, each with the port it was seen on and a time until which nothing more
+// needs doing for it on that port. It serves two purposes:
+//   - after a learn event is sent, the sender is held for kHoldMs, so a worker does not report
+//     the same address over and over while the control lcore has not applied it yet;
+//   - after the MAC table showed the address fresh on that port, the sender is trusted for up
+//     to kHoldMs (never past its refresh time), so a busy sender costs a table lookup about
+//     once a second instead of once a frame.
+// A sender seen on another port, or after its time, goes to the table again: moves are
+// noticed at once. The control lcore bumps ForwardingState's MAC flush epoch when it removes
+// addresses in bulk (link down); the worker then clears the cache, so a flushed address is
+// relearned by the next frame, not a second later.
 class LearnFilter {
  public:
-  // True when an event for this key should be sent now (and remembers that it was).
-  bool should_send(const uint8_t* mac, VlanId vlan, PortId port, uint64_t now_ms) {
-    uint64_t key = 0;
-    std::memcpy(&key, mac, 6);
-    key |= uint64_t{vlan} << 48;
-    Slot& s = slots_[(key * 0x9e3779b97f4a7c15ULL) >> (64 - kBits)];
-    if (s.key == key && s.port == port && now_ms - s.sent_ms < kHoldMs) return false;
-    s = Slot{key, now_ms, port};
+  static constexpr uint64_t kHoldMs = 1000;
+
+  // True when `key_word` (l2::MacKey as a word) needs nothing more on `port` at `now_ms`.
+  bool settled(uint64_t key_word, PortId port, uint64_t now_ms) const {
+    const Slot& s = slot(key_word);
+    return s.key == key_word && s.port == port && now_ms < s.until_ms;
+  }
+  // The table showed the address fresh on `port`; it stays so until `fresh_until_ms`.
+  void confirm(uint64_t key_word, PortId port, uint64_t now_ms, uint64_t fresh_until_ms) {
+    slot(key_word) = Slot{key_word, std::min(now_ms + kHoldMs, fresh_until_ms), port};
+  }
+  // True when a learn event for the address should be sent now; remembers that it was.
+  bool should_send(uint64_t key_word, PortId port, uint64_t now_ms) {
+    if (settled(key_word, port, now_ms)) return false;
+    slot(key_word) = Slot{key_word, now_ms + kHoldMs, port};
     return true;
   }
+  void clear() { std::fill(std::begin(slots_), std::end(slots_), Slot{}); }
 
  private:
-  static constexpr unsigned kBits = 10;
-  static constexpr uint64_t kHoldMs = 1000;
+  static constexpr unsigned kBits = 12;
   struct Slot {
-    uint64_t key = ~uint64_t{0};
-    uint64_t sent_ms = 0;
+    uint64_t key = ~uint64_t{0};  // never a real key word (VLAN 0xffff)
+    uint64_t until_ms = 0;
     PortId port = 0;
   };
+  Slot& slot(uint64_t key_word) { return slots_[(key_word * 0x9e3779b97f4a7c15ULL) >> (64 - kBits)]; }
+  const Slot& slot(uint64_t key_word) const {
+    return slots_[(key_word * 0x9e3779b97f4a7c15ULL) >> (64 - kBits)];
+  }
   Slot slots_[1u << kBits];
 };
 

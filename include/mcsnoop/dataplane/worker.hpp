@@ -79,6 +79,7 @@ class Worker {
   rte_ring* handoff_;
   rte_ring* inject_;
   LearnFilter learn_filter_;
+  uint32_t mac_flush_epoch_ = 0;  // ForwardingState::mac_flush_epoch() learn_filter_ belongs to
   uint64_t now_ms_ = 0;
 };
 
