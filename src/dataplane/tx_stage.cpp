@@ -51,7 +51,8 @@ rte_mbuf* TxStage::make_variant(rte_mbuf* m, VlanId vlan, bool to_tagged) {
   return hdr;
 }
 
-void TxStage::emit(rte_mbuf* m, VlanId vlan, bool tagged, PortMask egress, PortMask untagged_ports) {
+void TxStage::emit_replicated(rte_mbuf* m, VlanId vlan, bool tagged, PortMask egress,
+                              PortMask untagged_ports) {
   if (egress.empty()) {
     rte_pktmbuf_free(m);
     return;

@@ -123,11 +123,11 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
   uint16_t mac_owner[2 * kBurst];   // pend index of each key
   bool mac_is_dst[2 * kBurst];      // destination lookup (else source learning)
   unsigned nmac = 0;
-  uint64_t last_src = 0;  // key word of the last sender queued for learning (0: none; VLAN 0 is never one)
+  uint64_t last_src = 0;  // key word of the previous frame's sender (0: none; VLAN 0 is never one)
 
   // Multicast data: (S,G) keys where the VLAN has source-specific entries, else (*,G) keys.
-  // Signatures are computed right after each key is written, while it is in registers and the
-  // store buffer, with inline CRC32-C instead of one call through rte_hash's pointer per key.
+  // Signatures are computed in one tight loop per batch with inline CRC32-C (independent
+  // chains the CPU overlaps), not through rte_hash's function pointer, one call per key.
   const mft::Table& mft = *t_.mft;
   mft::Key sg_keys[kBurst];
   const mft::Key* sg_ptrs[kBurst];
@@ -174,17 +174,19 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
     p.vlan = vlan;
     p.tagged = fi.tagged;
 
-    // Learning: a sender the LearnFilter has settled on this port costs nothing; others are
-    // looked up, once per burst when the previous frame came from the same sender (a burst
-    // usually comes from few senders, e.g. a router port carrying streams).
+    // Learning: a sender repeating the previous frame's costs one compare (a burst usually
+    // comes from few senders, e.g. a router port carrying streams); one the LearnFilter has
+    // settled on this port costs a cache probe; the others are looked up in the table.
     if (is_unicast_mac(eth + 6)) {
       const uint64_t src = mac_key_word(eth + 6, vlan);
-      if (src != last_src && !learn_filter_.settled(src, in, now_ms_)) {
+      if (src != last_src) {
         last_src = src;
-        store_mac_key(mac_keys[nmac], src);
-        mac_owner[nmac] = np;
-        mac_is_dst[nmac] = false;
-        ++nmac;
+        if (!learn_filter_.settled(src, in, now_ms_)) {
+          store_mac_key(mac_keys[nmac], src);
+          mac_owner[nmac] = np;
+          mac_is_dst[nmac] = false;
+          ++nmac;
+        }
       }
     }
 
@@ -231,11 +233,9 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
         const McastRef ref{ip, np, v6};
         if (vs.source_lookup_needed(v6)) {
           fill_mcast_key(sg_keys[nsg], vlan, ref, true);
-          sg_sigs[nsg] = mft.signature(sg_keys[nsg]);
           sg_ref[nsg++] = ref;
         } else {
           fill_mcast_key(g_keys[ng], vlan, ref, false);
-          g_sigs[ng] = mft.signature(g_keys[ng]);
           g_ref[ng++] = ref;
         }
         break;
@@ -262,21 +262,26 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
   // (*,G) batch; (*,G) misses get the VLAN's unregistered policy in the delivery loop.
   if (nsg) {
     const mft::Entry* found[kBurst];
-    for (unsigned k = 0; k < nsg; ++k) sg_ptrs[k] = &sg_keys[k];
+    for (unsigned k = 0; k < nsg; ++k) {
+      sg_ptrs[k] = &sg_keys[k];
+      sg_sigs[k] = mft.signature(sg_keys[k]);
+    }
     mft.lookup_bulk(sg_ptrs, sg_sigs, nsg, found);
     for (unsigned k = 0; k < nsg; ++k) {
       if (found[k] != nullptr) {
         pend[sg_ref[k].pend].entry = found[k];
       } else {
         fill_mcast_key(g_keys[ng], pend[sg_ref[k].pend].vlan, sg_ref[k], false);
-        g_sigs[ng] = mft.signature(g_keys[ng]);
         g_ref[ng++] = sg_ref[k];
       }
     }
   }
   if (ng) {
     const mft::Entry* found[kBurst];
-    for (unsigned k = 0; k < ng; ++k) g_ptrs[k] = &g_keys[k];
+    for (unsigned k = 0; k < ng; ++k) {
+      g_ptrs[k] = &g_keys[k];
+      g_sigs[k] = mft.signature(g_keys[k]);
+    }
     mft.lookup_bulk(g_ptrs, g_sigs, ng, found);
     for (unsigned k = 0; k < ng; ++k) {
       Pending& p = pend[g_ref[k].pend];

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -54,7 +55,18 @@ class TxStage {
   // Sends `m` to every port in `egress`. The frame's Ethernet header carries one 802.1Q tag
   // with `vlan` iff `tagged`; ports in `untagged_ports` get it without a tag, the others with
   // one. Consumes `m` (its reference is passed on or released).
-  void emit(rte_mbuf* m, VlanId vlan, bool tagged, PortMask egress, PortMask untagged_ports);
+  void emit(rte_mbuf* m, VlanId vlan, bool tagged, PortMask egress, PortMask untagged_ports) {
+    // The common case inline: one port that wants the frame as it arrived (no copy, no
+    // reference count change).
+    if (egress.count() == 1) {
+      const auto p = static_cast<PortId>(std::countr_zero(egress.bits()));
+      if (untagged_ports.test(p) != tagged) {
+        enqueue(p, m);
+        return;
+      }
+    }
+    emit_replicated(m, vlan, tagged, egress, untagged_ports);
+  }
 
   // Sends a single-port frame as it is (no tag change).
   void emit_one(rte_mbuf* m, PortId port) { enqueue(port, m); }
@@ -74,6 +86,7 @@ class TxStage {
     if (b.n == kBurst) flush_port(port);
   }
   void flush_port(PortId port);
+  void emit_replicated(rte_mbuf* m, VlanId vlan, bool tagged, PortMask egress, PortMask untagged_ports);
   rte_mbuf* make_variant(rte_mbuf* m, VlanId vlan, bool to_tagged);
 
   std::vector<TxTarget> targets_;

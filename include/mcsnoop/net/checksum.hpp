@@ -92,6 +92,23 @@ inline uint16_t ipv4_header_checksum(const uint8_t* hdr, size_t header_len) {
 }
 
 inline bool ipv4_header_checksum_ok(const uint8_t* hdr, size_t header_len) {
+  if (header_len == 20) [[likely]] {
+    // The data-path case, no options: the same sum as ones_complement_sum, straight-line.
+    uint64_t a, b;
+    uint32_t c;
+    std::memcpy(&a, hdr, 8);
+    std::memcpy(&b, hdr + 8, 8);
+    std::memcpy(&c, hdr + 16, 4);
+    uint64_t s = a + b;
+    s += (s < b);
+    s += c;
+    s += (s < c);
+    s = (s & 0xffffffff) + (s >> 32);
+    s = (s & 0xffff) + (s >> 16);
+    s = (s & 0xffff) + (s >> 16);
+    s = (s & 0xffff) + (s >> 16);
+    return s == 0xffff;  // byte order does not matter for an all-ones sum
+  }
   return internet_checksum_ok(hdr, header_len);
 }
 

@@ -56,6 +56,27 @@ TEST(Checksum, Ipv4HeaderKnownVector) {
   EXPECT_FALSE(ipv4_header_checksum_ok(h.data(), h.size()));
 }
 
+// The 20-byte header has its own straight-line path on the data plane: it must agree with the
+// general sum on every header, good or bad, and with the field fixed up.
+TEST(Checksum, OptionlessIpv4HeaderPathAgreesWithTheGeneralSum) {
+  std::mt19937 rng(791);
+  for (int i = 0; i < 20000; ++i) {
+    std::vector<uint8_t> h(21);
+    for (auto& b : h) b = static_cast<uint8_t>(rng());
+    if (i % 2 == 0) {  // half of them with a correct field
+      h[10] = h[11] = 0;
+      const uint16_t c = ipv4_header_checksum(h.data(), 20);
+      h[10] = static_cast<uint8_t>(c >> 8);
+      h[11] = static_cast<uint8_t>(c);
+      ASSERT_TRUE(ipv4_header_checksum_ok(h.data(), 20)) << i;
+    }
+    for (size_t off = 0; off < 2; ++off)  // unaligned too
+      ASSERT_EQ(ipv4_header_checksum_ok(h.data() + off, 20), internet_checksum_ok(h.data() + off, 20)) << i;
+  }
+  std::vector<uint8_t> ones(20, 0xff);  // sums to 0xffff in every byte order
+  EXPECT_TRUE(ipv4_header_checksum_ok(ones.data(), 20));
+}
+
 TEST(Checksum, FieldOfFfffAndZeroBothVerify) {
   // E32: a message whose data sums to 0 verifies with the field at 0xffff or 0x0000.
   auto d = hex("00 00 ff ff");
