@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <memory>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -9,7 +10,7 @@
 
 #include <rte_errno.h>
 
-#include "entry_alloc.hpp"
+#include "entry_pool.hpp"
 
 namespace mcsnoop::mft {
 namespace {
@@ -51,7 +52,10 @@ Table::Table(RcuDomain& rcu, uint32_t capacity, int socket_id)
       // refused rather than memory growing without bound.
       dq_capacity_(2 * capacity_),
       hash_("mft", capacity_ + capacity_ / 4, sizeof(Key), rcu, socket_id, &keys_differ),
-      seed_(hash_.seed()) {
+      seed_(hash_.seed()),
+      // Every live entry, every entry waiting in the defer queue, and the one set() makes
+      // before it retires the old: the pool never runs dry before the table refuses.
+      pool_(std::make_unique<detail::EntryPool>(capacity_ + dq_capacity_ + 1, socket_id)) {
   const std::string name = unique_object_name("mftdq");
   rte_rcu_qsbr_dq_parameters params{};
   params.name = name.c_str();
@@ -75,14 +79,14 @@ Table::~Table() {
   void* data = nullptr;
   uint32_t next = 0;
   while (rte_hash_iterate(hash_.get(), &key, &data, &next) >= 0) {
-    detail::free_entry(static_cast<Entry*>(data));
+    pool_->release(static_cast<Entry*>(data));
   }
   // Frees every pending Entry. Fails, and leaks them, only if a reader is still online.
   rte_rcu_qsbr_dq_delete(dq_);
 }
 
 Entry* Table::make_entry(PortMask ports) {
-  Entry* e = detail::allocate_entry(socket_id_);
+  Entry* e = pool_->allocate();
   if (e != nullptr) e->assign(ports);
   return e;
 }
@@ -112,7 +116,7 @@ bool Table::set(const Key& key, PortMask ports) {
   // Entry. A reader may still hold `old` until its next quiescent state.
   if (rte_hash_add_key_data(hash_.get(), &key, fresh) != 0) {
     // Only a new key can fail (no free key slot or cuckoo path): nothing was published.
-    detail::free_entry(fresh);
+    pool_->release(fresh);
     ++stats_.refused_full;
     return false;
   }
@@ -198,7 +202,7 @@ void Table::free_retired(void* self, void* elem, unsigned n) {
   for (unsigned i = 0; i < n; ++i) {
     Entry* e = nullptr;
     std::memcpy(&e, static_cast<const char*>(elem) + i * sizeof e, sizeof e);
-    detail::free_entry(e);
+    table->pool_->release(e);
     ++table->stats_.entries_freed;
     --table->stats_.pending;
   }

@@ -5,10 +5,11 @@
 // are lock-free and never write shared memory. A pointer returned by a lookup stays valid until
 // the reader's next RcuDomain::quiescent() call, and not one instruction longer.
 //
-// Memory: every set() that changes a key allocates a new immutable Entry; the replaced or
-// erased Entry goes onto a defer queue and is freed by reclaim() (or automatically by later
-// updates) once every online reader has passed a quiescent state. rte_hash_add_key_data does
-// not free an overwritten value on DPDK 22.11, which is why the table does it. Key slots of
+// Memory: every set() that changes a key takes a new immutable Entry from the table's slab; the
+// replaced or erased Entry goes onto a defer queue and back to the slab in reclaim() (or
+// automatically in later updates) once every online reader has passed a quiescent state.
+// rte_hash_add_key_data does not free an overwritten value on DPDK 22.11, which is why the
+// table does it. Key slots of
 // erased keys are recycled the same way, by the hash's own defer queue (mft/rcu_hash.hpp).
 //
 // Capacity: at most `capacity` keys; a set() for a new key beyond that returns false and
@@ -21,6 +22,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include <rte_hash.h>
@@ -35,6 +37,7 @@
 #include "mcsnoop/mft/rcu_hash.hpp"
 
 namespace mcsnoop::mft {
+namespace detail { class EntryPool; }
 
 // Writer-side counters (read them on the control lcore).
 struct Stats {
@@ -149,6 +152,7 @@ class Table {
   uint32_t dq_capacity_;
   RcuHash hash_;
   uint32_t seed_;  // hash_.seed(), next to the other fields the readers touch
+  std::unique_ptr<detail::EntryPool> pool_;  // outlives dq_: ~Table deletes dq_ in its body
   rte_rcu_qsbr_dq* dq_ = nullptr;
   size_t size_ = 0;
   Stats stats_;
