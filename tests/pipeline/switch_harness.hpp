@@ -62,6 +62,7 @@ struct HarnessLayout {
   // control lcore, so its frames take the inject ring.
   unsigned tx_queues = 3;
   unsigned rx_queues = 1;  // RX queues per ring ethdev (one per RX lcore to feed several)
+  uint32_t mft_capacity = 4096;
 };
 
 struct Captured {
@@ -82,7 +83,7 @@ class SwitchHarness {
     spec.lcores = layout.lcores;
     spec.mac_aging = mac_aging;
     spec.mac_table_size = 4096;
-    spec.mft_capacity = 4096;
+    spec.mft_capacity = layout.mft_capacity;
     spec.mbufs = 8191;
     snoop::EngineConfig ecfg;
     for (const HarnessPort& hp : ports) {
@@ -271,6 +272,14 @@ class SwitchHarness {
   dataplane::Dataplane& dp() { return *dp_; }
   control::ControlPlane& control() { return *control_; }
   rte_mempool* pool() { return pool_; }
+  // True when the data path has taken every frame injected into that RX queue.
+  bool rx_ring_empty(const std::string& port_name, unsigned queue = 0) {
+    return rte_ring_empty(rx_[port(port_name)].at(queue)) != 0;
+  }
+  // Frames that can still be injected into that RX queue.
+  unsigned rx_ring_free(const std::string& port_name, unsigned queue = 0) {
+    return rte_ring_free_count(rx_[port(port_name)].at(queue));
+  }
   // Mbufs of the harness's own pool (every injected frame) not yet returned.
   unsigned pool_in_use() const { return rte_mempool_in_use_count(pool_); }
   uint64_t now_ms() const { return now_ms_; }
