@@ -218,6 +218,9 @@ bool Dataplane::setup_port(PortId id, std::string* err) {
     conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
     conf.rx_adv_conf.rss_conf.rss_hf = RTE_ETH_RSS_IP & info.flow_type_rss_offloads;
   }
+  // Where the NIC checks IPv4 header checksums, the worker takes its verdict from the mbuf
+  // flags instead of summing every multicast header again (RFC 4541 2.1.2(6) still holds).
+  conf.rxmode.offloads |= info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;
   if (rte_eth_dev_configure(port_id, pi.rx_queues, pi.tx_queues, &conf) != 0) {
     *err = where + ": cannot configure " + std::to_string(pi.rx_queues) + " RX / " +
            std::to_string(pi.tx_queues) + " TX queues";

@@ -48,6 +48,16 @@ inline uint64_t mac_key_word(const uint8_t* mac6, VlanId vlan) {
 }
 inline void store_mac_key(l2::MacKey& k, uint64_t word) { std::memcpy(static_cast<void*>(&k), &word, 8); }
 
+// The NIC's IPv4 header checksum verdict from the RX offload flags (Unchecked when the device
+// does not check, or could not: RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN and _NONE).
+inline net::Ipv4Checksum ipv4_checksum_verdict(uint64_t ol_flags) {
+  switch (ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) {
+    case RTE_MBUF_F_RX_IP_CKSUM_GOOD: return net::Ipv4Checksum::Good;
+    case RTE_MBUF_F_RX_IP_CKSUM_BAD: return net::Ipv4Checksum::Bad;
+    default: return net::Ipv4Checksum::Unchecked;
+  }
+}
+
 // Removes an 802.1Q priority tag (VID 0) in place, so the frame is plain untagged from here on.
 void strip_priority_tag(rte_mbuf* m) {
   auto* p = rte_pktmbuf_mtod(m, uint8_t*);
@@ -151,7 +161,8 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
     rte_mbuf* m = pkts[i];
     pc.rx_bytes += m->pkt_len;
 
-    net::FrameInfo fi = net::classify_frame(rte_pktmbuf_mtod(m, const uint8_t*), m->data_len);
+    net::FrameInfo fi = net::classify_frame(rte_pktmbuf_mtod(m, const uint8_t*), m->data_len,
+                                            ipv4_checksum_verdict(m->ol_flags));
     if (fi.priority_tagged()) [[unlikely]] {
       strip_priority_tag(m);
       fi.tagged = false;

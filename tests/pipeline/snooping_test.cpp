@@ -290,6 +290,22 @@ TEST(Snooping, MalformedIgmpIsDroppedAndCounted) {  // S14
   EXPECT_EQ(sw.dp().port_counters(sw.port("h1")).drops[static_cast<size_t>(dataplane::Drop::ControlInvalid)], 1u);
 }
 
+// S22 with IPv4 checksum offload: the worker takes the NIC's verdict from the mbuf flags.
+TEST(Snooping, NicIpv4ChecksumVerdictIsHonoured) {
+  SwitchHarness sw(rhhh(), {vlan1(snoop::UnregisteredPolicy::Flood)});
+  const auto good = udp_to("239.5.5.5", "192.0.2.1", mac(0xee));
+  auto out = sw.send("r", good, RTE_MBUF_F_RX_IP_CKSUM_BAD);
+  EXPECT_EQ(count(out, "h1") + count(out, "h2") + count(out, "h3"), 0u) << "the NIC said bad: dropped";
+  EXPECT_EQ(sw.dp().port_counters(sw.port("r")).drops[static_cast<size_t>(dataplane::Drop::Malformed)], 1u);
+  auto corrupt = good;
+  corrupt[14 + 10] ^= 0xff;
+  out = sw.send("r", corrupt, RTE_MBUF_F_RX_IP_CKSUM_GOOD);
+  EXPECT_EQ(count(out, "h1"), 1u) << "the NIC checked it: not summed again";
+  out = sw.send("r", corrupt);  // no verdict: summed, and bad
+  EXPECT_EQ(count(out, "h1"), 0u);
+  EXPECT_EQ(sw.dp().port_counters(sw.port("r")).drops[static_cast<size_t>(dataplane::Drop::Malformed)], 2u);
+}
+
 TEST(Snooping, PuntPathIsRateLimitedPerPort) {
   auto ports = rhhh();
   ports[1].punt_rate_pps = 100;  // h1: a burst of 16 at most, refilled at 100/s

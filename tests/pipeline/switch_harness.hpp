@@ -173,12 +173,15 @@ class SwitchHarness {
     return 0;
   }
 
-  void inject(const std::string& port_name, const std::vector<uint8_t>& frame, unsigned queue = 0) {
+  // `ol_flags`: RX offload flags as a NIC would set them (ring ethdevs set none).
+  void inject(const std::string& port_name, const std::vector<uint8_t>& frame, unsigned queue = 0,
+              uint64_t ol_flags = 0) {
     rte_mbuf* m = rte_pktmbuf_alloc(pool_);
     ASSERT_NE(m, nullptr);
     auto* d = rte_pktmbuf_append(m, static_cast<uint16_t>(frame.size()));
     ASSERT_NE(d, nullptr);
     std::memcpy(d, frame.data(), frame.size());
+    m->ol_flags |= ol_flags;
     ASSERT_EQ(rte_ring_enqueue(rx_[port(port_name)].at(queue), m), 0);
   }
 
@@ -261,8 +264,9 @@ class SwitchHarness {
   }
 
   // Sends `frame` into `in` and returns how many frames each port transmitted, by name.
-  std::map<std::string, std::vector<Captured>> send(const std::string& in, const std::vector<uint8_t>& frame) {
-    inject(in, frame);
+  std::map<std::string, std::vector<Captured>> send(const std::string& in, const std::vector<uint8_t>& frame,
+                                                    uint64_t ol_flags = 0) {
+    inject(in, frame, 0, ol_flags);
     step();
     std::map<std::string, std::vector<Captured>> out;
     for (const std::string& n : names_) out[n] = capture(n);

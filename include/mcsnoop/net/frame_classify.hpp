@@ -54,6 +54,11 @@ inline constexpr unsigned kFrameClassCount = 12;
 // Stable lower-case names ("mcast_data4", ...) for counters and logs.
 const char* to_string(FrameClass c);
 
+// What the receiving NIC already knows about an IPv4 header checksum (DPDK's
+// RTE_MBUF_F_RX_IP_CKSUM_* flags, translated by the caller): classify_frame() sums the header
+// itself only when the NIC did not check it.
+enum class Ipv4Checksum : uint8_t { Unchecked, Good, Bad };
+
 struct FrameInfo {
   IpAddr group;               // IP destination: set for every class that read the IP header
   IpAddr source;              // IP source: set with `group`
@@ -82,7 +87,7 @@ namespace detail {
 // twice), so a longer chain is an attack on the parser, not traffic.
 inline constexpr unsigned kMaxIpv6ExtHeaders = 8;
 
-inline FrameClass classify_ipv4(const uint8_t* ip, uint32_t avail, FrameInfo& fi) {
+inline FrameClass classify_ipv4(const uint8_t* ip, uint32_t avail, FrameInfo& fi, Ipv4Checksum hw) {
   if (avail < kIpv4MinHeaderLen) [[unlikely]] return FrameClass::Malformed;
   const uint8_t vihl = ip[0];
   const uint32_t hlen = uint32_t{vihl & 0x0fu} * 4;
@@ -95,7 +100,10 @@ inline FrameClass classify_ipv4(const uint8_t* ip, uint32_t avail, FrameInfo& fi
   if ((d[0] & 0xf0) != 0xe0) return FrameClass::NonIpMulticast;
   const uint32_t total = load_be16(ip + 2);
   if (total < hlen || total > avail) [[unlikely]] return FrameClass::Malformed;
-  if (!ipv4_header_checksum_ok(ip, hlen)) [[unlikely]] return FrameClass::Malformed;
+  if (hw == Ipv4Checksum::Bad) [[unlikely]] return FrameClass::Malformed;
+  if (hw == Ipv4Checksum::Unchecked && !ipv4_header_checksum_ok(ip, hlen)) [[unlikely]] {
+    return FrameClass::Malformed;
+  }
   const uint8_t proto = ip[9];
   fi.l4_proto = proto;
   fi.l4_offset = static_cast<uint16_t>(fi.l3_offset + hlen);
@@ -169,7 +177,8 @@ inline FrameClass classify_ipv6(const uint8_t* ip, uint32_t avail, FrameInfo& fi
 }  // namespace detail
 
 // Classifies one frame of `len` bytes (FCS excluded). Never reads past frame[len - 1].
-inline FrameInfo classify_frame(const uint8_t* frame, uint32_t len) {
+// `hw`: the NIC's verdict on the (outer) IPv4 header checksum, if it gave one.
+inline FrameInfo classify_frame(const uint8_t* frame, uint32_t len, Ipv4Checksum hw = Ipv4Checksum::Unchecked) {
   FrameInfo fi;
   if (len < kEthernetHeaderLen) [[unlikely]] return fi;  // Malformed
   uint16_t type = load_be16(frame + 12);
@@ -199,7 +208,7 @@ inline FrameInfo classify_frame(const uint8_t* frame, uint32_t len) {
   } else if (load_be32(frame) == 0xffffffff && load_be16(frame + 4) == 0xffff) {
     fi.cls = FrameClass::Broadcast;
   } else if (type == ether_type::kIpv4) {
-    fi.cls = detail::classify_ipv4(frame + off, len - off, fi);
+    fi.cls = detail::classify_ipv4(frame + off, len - off, fi, hw);
   } else if (type == ether_type::kIpv6) {
     fi.cls = detail::classify_ipv6(frame + off, len - off, fi);
   } else {

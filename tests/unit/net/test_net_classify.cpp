@@ -128,6 +128,26 @@ TEST(Classify, Ipv4Malformed) {
   EXPECT_EQ(classify(f).cls, FrameClass::Malformed);
 }
 
+// With IPv4 checksum offload the NIC's verdict replaces the sum (S22 still holds: a bad
+// verdict drops). Lengths are checked either way.
+TEST(Classify, NicChecksumVerdictReplacesTheSum) {
+  const auto good = build(UdpDatagram{.src = kHost4, .dst = ip("239.1.1.1")});
+  auto corrupt = good;
+  corrupt[14 + 10] ^= 0xff;
+  auto run = [](const std::vector<uint8_t>& f, Ipv4Checksum hw) {
+    return classify_frame(f.data(), static_cast<uint32_t>(f.size()), hw).cls;
+  };
+  EXPECT_EQ(run(good, Ipv4Checksum::Bad), FrameClass::Malformed);
+  EXPECT_EQ(run(corrupt, Ipv4Checksum::Good), FrameClass::McastData4) << "the NIC checked it";
+  EXPECT_EQ(run(corrupt, Ipv4Checksum::Unchecked), FrameClass::Malformed);
+  EXPECT_EQ(run(good, Ipv4Checksum::Unchecked), FrameClass::McastData4);
+  auto short_total = good;
+  store_be16(short_total.data() + 14 + 2, 19);
+  EXPECT_EQ(run(short_total, Ipv4Checksum::Good), FrameClass::Malformed);
+  const auto v6 = build(UdpDatagram{.src = ip("2001:db8::5"), .dst = ip("ff0e::1:1")});
+  EXPECT_EQ(run(v6, Ipv4Checksum::Bad), FrameClass::McastData6) << "IPv4 flags say nothing about IPv6";
+}
+
 TEST(Classify, MldBehindHopByHopAndDestOptions) {
   // fe80::1 -> ff02::16: HBH (RA) -> dest-opts -> ICMPv6 143.
   Bytes f = hex("33 33 00 00 00 16  02 00 00 00 00 01  86 dd");
