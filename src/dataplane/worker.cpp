@@ -136,17 +136,11 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
   uint64_t last_src = 0;  // key word of the previous frame's sender (0: none; VLAN 0 is never one)
 
   // Multicast data: (S,G) keys where the VLAN has source-specific entries, else (*,G) keys.
-  // Signatures are computed in one tight loop per batch with inline CRC32-C (independent
-  // chains the CPU overlaps), not through rte_hash's function pointer, one call per key.
   const mft::Table& mft = *t_.mft;
   mft::Key sg_keys[kBurst];
-  const mft::Key* sg_ptrs[kBurst];
-  uint32_t sg_sigs[kBurst];
   McastRef sg_ref[kBurst];
   unsigned nsg = 0;
   mft::Key g_keys[kBurst];
-  const mft::Key* g_ptrs[kBurst];
-  uint32_t g_sigs[kBurst];
   McastRef g_ref[kBurst];
   unsigned ng = 0;
 
@@ -273,11 +267,7 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
   // (*,G) batch; (*,G) misses get the VLAN's unregistered policy in the delivery loop.
   if (nsg) {
     const mft::Entry* found[kBurst];
-    for (unsigned k = 0; k < nsg; ++k) {
-      sg_ptrs[k] = &sg_keys[k];
-      sg_sigs[k] = mft.signature(sg_keys[k]);
-    }
-    mft.lookup_bulk(sg_ptrs, sg_sigs, nsg, found);
+    mft.lookup_bulk(sg_keys, nsg, found);
     for (unsigned k = 0; k < nsg; ++k) {
       if (found[k] != nullptr) {
         pend[sg_ref[k].pend].entry = found[k];
@@ -289,11 +279,7 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
   }
   if (ng) {
     const mft::Entry* found[kBurst];
-    for (unsigned k = 0; k < ng; ++k) {
-      g_ptrs[k] = &g_keys[k];
-      g_sigs[k] = mft.signature(g_keys[k]);
-    }
-    mft.lookup_bulk(g_ptrs, g_sigs, ng, found);
+    mft.lookup_bulk(g_keys, ng, found);
     for (unsigned k = 0; k < ng; ++k) {
       Pending& p = pend[g_ref[k].pend];
       if (found[k] != nullptr) {

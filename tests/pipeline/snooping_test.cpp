@@ -12,39 +12,6 @@ using dataplane::VlanMode;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-std::vector<uint8_t> general_query(const char* src = "10.0.0.1", net::Compat v = net::Compat::V3,
-                                   std::optional<VlanId> tag = {}) {
-  net::IgmpQuery q;
-  q.version = v;
-  q.src = ip(src);
-  q.max_resp_ms = 1000;
-  net::FrameOptions o;
-  o.src_mac = mac(0xee);
-  if (tag) o.vlan = net::VlanTag{net::ether_type::kVlan, 0, false, *tag};
-  return net::build(q, o);
-}
-
-std::vector<uint8_t> v2_report(const char* group, const char* host, uint8_t host_mac,
-                               std::optional<VlanId> tag = {}) {
-  net::IgmpReport r;
-  r.version = net::Compat::V2;
-  r.src = ip(host);
-  r.group = ip(group);
-  net::FrameOptions o;
-  o.src_mac = mac(host_mac);
-  if (tag) o.vlan = net::VlanTag{net::ether_type::kVlan, 0, false, *tag};
-  return net::build(r, o);
-}
-
-std::vector<uint8_t> v2_leave(const char* group, const char* host, uint8_t host_mac) {
-  net::IgmpLeave l;
-  l.src = ip(host);
-  l.group = ip(group);
-  net::FrameOptions o;
-  o.src_mac = mac(host_mac);
-  return net::build(l, o);
-}
-
 std::vector<uint8_t> v3_report(const char* host, uint8_t host_mac, net::RecordType type, const char* group,
                                std::vector<net::IpAddr> sources = {}) {
   net::IgmpV3Report r;

@@ -47,35 +47,6 @@ HarnessVlan vlan1(snoop::UnregisteredPolicy u = snoop::UnregisteredPolicy::Route
   return v;
 }
 
-std::vector<uint8_t> general_query(const char* src = "10.0.0.1") {
-  net::IgmpQuery q;
-  q.version = net::Compat::V2;
-  q.src = ip(src);
-  q.max_resp_ms = 1000;
-  net::FrameOptions o;
-  o.src_mac = mac(0xee);
-  return net::build(q, o);
-}
-
-std::vector<uint8_t> v2_report(const char* group, const char* host, uint8_t host_mac) {
-  net::IgmpReport r;
-  r.version = net::Compat::V2;
-  r.src = ip(host);
-  r.group = ip(group);
-  net::FrameOptions o;
-  o.src_mac = mac(host_mac);
-  return net::build(r, o);
-}
-
-std::vector<uint8_t> v2_leave(const char* group, const char* host, uint8_t host_mac) {
-  net::IgmpLeave l;
-  l.src = ip(host);
-  l.group = ip(group);
-  net::FrameOptions o;
-  o.src_mac = mac(host_mac);
-  return net::build(l, o);
-}
-
 size_t total(std::map<std::string, std::vector<Captured>>& out) {
   size_t n = 0;
   for (auto& [name, frames] : out) n += frames.size();
@@ -216,7 +187,7 @@ TEST(SplitRoles, TrunkTagsOnEgressAccessUntagsAndMixedReplicationIsAccounted) {
 
 TEST(SplitRoles, JoinedGroupGoesToMembersAndRouterPortsOnly) {
   SwitchHarness sw(rhhh(), {vlan1()}, kAging, split_layout());
-  auto q = sw.send("r", general_query());
+  auto q = sw.send("r", general_query("10.0.0.1", net::Compat::V2));
   EXPECT_EQ(q["h1"].size(), 1u) << "the query is punted and forwarded to every host";
   EXPECT_EQ(q["h3"].size(), 1u);
 

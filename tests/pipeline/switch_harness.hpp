@@ -339,4 +339,38 @@ inline std::vector<uint8_t> udp_to(const char* group, const char* source, net::M
 
 inline net::IpAddr ip(const char* s) { return *net::IpAddr::parse(s); }
 
+// IGMP frames as hosts and routers send them (MAC 0xee for the querier, the host's own else).
+inline std::vector<uint8_t> general_query(const char* src = "10.0.0.1", net::Compat v = net::Compat::V3,
+                                          std::optional<VlanId> tag = {}) {
+  net::IgmpQuery q;
+  q.version = v;
+  q.src = ip(src);
+  q.max_resp_ms = 1000;
+  net::FrameOptions o;
+  o.src_mac = mac(0xee);
+  if (tag) o.vlan = net::VlanTag{net::ether_type::kVlan, 0, false, *tag};
+  return net::build(q, o);
+}
+
+inline std::vector<uint8_t> v2_report(const char* group, const char* host, uint8_t host_mac,
+                                      std::optional<VlanId> tag = {}) {
+  net::IgmpReport r;
+  r.version = net::Compat::V2;
+  r.src = ip(host);
+  r.group = ip(group);
+  net::FrameOptions o;
+  o.src_mac = mac(host_mac);
+  if (tag) o.vlan = net::VlanTag{net::ether_type::kVlan, 0, false, *tag};
+  return net::build(r, o);
+}
+
+inline std::vector<uint8_t> v2_leave(const char* group, const char* host, uint8_t host_mac) {
+  net::IgmpLeave l;
+  l.src = ip(host);
+  l.group = ip(group);
+  net::FrameOptions o;
+  o.src_mac = mac(host_mac);
+  return net::build(l, o);
+}
+
 }  // namespace mcsnoop::testing

@@ -109,6 +109,19 @@ class Table {
     return lookup_bulk(keys, sigs, n, out);
   }
 
+  // The same for a contiguous array of keys, as the data path builds them: pointers and
+  // signatures are made in one tight loop here.
+  uint64_t lookup_bulk(const Key keys[], unsigned n, const Entry* out[]) const {
+    assert(n <= kMaxBulk);
+    const Key* ptrs[kMaxBulk];
+    uint32_t sigs[kMaxBulk];
+    for (unsigned i = 0; i < n; ++i) {
+      ptrs[i] = &keys[i];
+      sigs[i] = signature(keys[i]);
+    }
+    return lookup_bulk(ptrs, sigs, n, out);
+  }
+
   // The signature rte_hash gives `key`, computed inline (CRC32-C instructions) rather than
   // through the hash's function pointer, one call per key. Pure; any thread.
   uint32_t signature(const Key& key) const { return rte_hash_crc(&key, sizeof(Key), seed_); }
