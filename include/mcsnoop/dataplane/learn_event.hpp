@@ -38,32 +38,37 @@ class LearnFilter {
   // True when `key_word` (l2::MacKey as a word) needs nothing more on `port` at `now_ms`.
   bool settled(uint64_t key_word, PortId port, uint64_t now_ms) const {
     const Slot& s = slot(key_word);
-    return s.key == key_word && s.port == port && now_ms < s.until_ms;
+    return s.key == key_word && (s.state & kPortMask) == port && (s.state >> kPortBits) > now_ms;
   }
   // The table showed the address fresh on `port`; it stays so until `fresh_until_ms`.
   void confirm(uint64_t key_word, PortId port, uint64_t now_ms, uint64_t fresh_until_ms) {
-    slot(key_word) = Slot{key_word, std::min(now_ms + kHoldMs, fresh_until_ms), port};
+    slot(key_word) = Slot{key_word, pack(std::min(now_ms + kHoldMs, fresh_until_ms), port)};
   }
   // True when a learn event for the address should be sent now; remembers that it was.
   bool should_send(uint64_t key_word, PortId port, uint64_t now_ms) {
     if (settled(key_word, port, now_ms)) return false;
-    slot(key_word) = Slot{key_word, now_ms + kHoldMs, port};
+    slot(key_word) = Slot{key_word, pack(now_ms + kHoldMs, port)};
     return true;
   }
   void clear() { std::fill(std::begin(slots_), std::end(slots_), Slot{}); }
 
  private:
   static constexpr unsigned kBits = 12;
-  struct Slot {
+  // 16-byte slots, four to a cache line and none split: the probe is one load of one line.
+  // `state` packs the time (milliseconds, 48 bits: 8,900 years) above the port.
+  static constexpr unsigned kPortBits = 16;
+  static constexpr uint64_t kPortMask = (uint64_t{1} << kPortBits) - 1;
+  struct alignas(16) Slot {
     uint64_t key = ~uint64_t{0};  // never a real key word (VLAN 0xffff)
-    uint64_t until_ms = 0;
-    PortId port = 0;
+    uint64_t state = 0;           // until_ms << 16 | port
   };
+  static_assert(sizeof(Slot) == 16);
+  static uint64_t pack(uint64_t until_ms, PortId port) { return until_ms << kPortBits | port; }
   Slot& slot(uint64_t key_word) { return slots_[(key_word * 0x9e3779b97f4a7c15ULL) >> (64 - kBits)]; }
   const Slot& slot(uint64_t key_word) const {
     return slots_[(key_word * 0x9e3779b97f4a7c15ULL) >> (64 - kBits)];
   }
-  Slot slots_[1u << kBits];
+  alignas(64) Slot slots_[1u << kBits];
 };
 
 }  // namespace mcsnoop::dataplane
