@@ -1,5 +1,6 @@
 // snoop::Engine: lifecycle, message dispatch, the group table and the introspection views.
 #include <algorithm>
+#include <cassert>
 #include <cstring>
 
 #include "engine_impl.hpp"
@@ -28,8 +29,11 @@ Ms member_left(const Membership& m, Ms now) {
 
 // ---- Impl: configuration -------------------------------------------------------------------
 
+// The index grows with the table rather than being sized for max_groups up front: a lookup's
+// speed depends on how much of the slot array stays in cache, and with max_groups up to 16 M
+// a pre-sized array would be tens of MB of mostly empty slots before the first join.
 Engine::Impl::Impl(EngineConfig c)
-    : cfg(std::move(c)), index(std::min<uint32_t>(cfg.max_groups == 0 ? 1024 : cfg.max_groups, 1u << 20)) {
+    : cfg(std::move(c)), index(std::min<uint32_t>(cfg.max_groups == 0 ? 1024 : cfg.max_groups, 4096)) {
   vlan_slots.fill(kNoVlan);
   port_groups.assign(kMaxPorts, 0);
   for (PortId p = 0; p < cfg.ports.size() && p < kMaxPorts; ++p) {
@@ -86,10 +90,32 @@ uint64_t Engine::Impl::group_hash(VlanId vlan, const net::IpAddr& g) {
 // ---- Impl: group table ---------------------------------------------------------------------
 
 Group* Engine::Impl::find_group(VlanId vlan, const net::IpAddr& g) {
-  const uint32_t slot = index.find(group_hash(vlan, g), [&](uint32_t s) {
-    return groups[s].vlan == vlan && groups[s].addr == g;
+  const GroupIndex::Entry* e = index.find(group_hash(vlan, g), [&](const GroupIndex::Entry& c) {
+    return groups[c.value].vlan == vlan && same_addr(groups[c.value].addr, g);
   });
-  return slot == OpenHashIndex::kNone ? nullptr : &groups[slot];
+  return e == nullptr ? nullptr : &groups[e->value];
+}
+
+Group* Engine::Impl::find_membership(VlanId vlan, const net::IpAddr& g, PortId port, Membership*& m) {
+  m = nullptr;
+  const GroupIndex::Entry* e = index.find(group_hash(vlan, g), [&](const GroupIndex::Entry& c) {
+    // The membership's address is known from the slot: start its fetch now, so that it and
+    // the group's line (read by the key check below) are fetched together, not one after the
+    // other. The tag matched, so this is almost always the right group.
+    const MemberLocator& loc = c.extra;
+    if (loc.ports.test(port)) {
+      m = loc.members + rank_below(loc.ports, port);
+      __builtin_prefetch(m, 1);
+    }
+    const Group& cand = groups[c.value];
+    if (cand.vlan == vlan && same_addr(cand.addr, g)) return true;
+    m = nullptr;
+    return false;
+  });
+  if (e == nullptr) return nullptr;
+  Group& grp = groups[e->value];
+  assert(e->extra.ports == grp.member_mask && e->extra.members == grp.members.data());
+  return &grp;
 }
 
 Group* Engine::Impl::create_group(VlanState& vs, const net::IpAddr& addr) {
@@ -113,9 +139,13 @@ Group* Engine::Impl::create_group(VlanState& vs, const net::IpAddr& addr) {
   g.armed_at = kNever;
   g.vlan_pos = static_cast<uint32_t>(vs.groups.size());
   vs.groups.push_back(slot);
-  index.insert(group_hash(g.vlan, addr), slot);
+  index.insert(group_hash(g.vlan, addr), slot, MemberLocator{g.member_mask, g.members.data()});
   ++live_groups;
   return &g;
+}
+
+void Engine::Impl::sync_members(Group& g) {
+  index.entry_of(group_hash(g.vlan, g.addr), slot_of(g)).extra = MemberLocator{g.member_mask, g.members.data()};
 }
 
 void Engine::Impl::delete_group(Group& g, Actions& out) {
@@ -144,12 +174,11 @@ void Engine::Impl::delete_group(Group& g, Actions& out) {
 }
 
 void Engine::Impl::remove_member(Group& g, PortId port) {
-  auto it = std::find_if(g.members.begin(), g.members.end(),
-                         [port](const Membership& m) { return m.port == port; });
-  if (it == g.members.end()) return;
+  if (!g.member_mask.test(port)) return;
   --port_groups[port];
-  g.members.erase(it);
+  g.members.erase(g.members.begin() + rank_below(g.member_mask, port));
   g.member_mask.reset(port);
+  sync_members(g);
   std::erase_if(g.pending, [port](const PendingQuery& pq) { return pq.port == port; });
 }
 
@@ -163,8 +192,8 @@ void Engine::Impl::settle_group(Group& g, bool changed, Ms now, Actions& out, co
     const VlanState& vs = vlans[g.vlan_slot];
     publish_group(g, vs.of(g.addr.family()).routers.ports() & vs.cfg.members, out);
   }
-  if (touched != nullptr && g.pending.empty()) {
-    // The other memberships' deadlines did not move and are already covered by armed_at.
+  if (touched != nullptr) {
+    // The group's other deadlines did not move and are already covered by armed_at.
     timers.arm(g.armed_at, touched->next_expiry(), TimerKind::Group, slot_of(g), g.gen);
   } else {
     arm_group(g);
@@ -205,12 +234,13 @@ void Engine::start(Ms now, Actions& out) {
       if (!sg.source) {
         g->static_star |= ports;
       } else {
-        auto it = std::lower_bound(g->static_sources.begin(), g->static_sources.end(), *sg.source,
-                                   [](const SourcePorts& s, const net::IpAddr& a) { return s.addr < a; });
+        const SourcePorts* it = std::lower_bound(g->static_sources.begin(), g->static_sources.end(), *sg.source,
+                                                 [](const SourcePorts& s, const net::IpAddr& a) { return s.addr < a; });
+        const auto pos = static_cast<uint32_t>(it - g->static_sources.begin());
         if (it == g->static_sources.end() || it->addr != *sg.source) {
-          it = g->static_sources.insert(it, SourcePorts{*sg.source, PortMask()});
+          g->static_sources.insert(pos, SourcePorts{*sg.source, PortMask()});
         }
-        it->ports |= ports;
+        g->static_sources[pos].ports |= ports;
       }
       im.settle_group(*g, true, now, out);
     }

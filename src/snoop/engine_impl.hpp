@@ -1,19 +1,21 @@
 // Private state of snoop::Engine, shared by the engine's source files (one job each:
 // engine.cpp lifecycle and views, reports.cpp membership learning, queries.cpp queries and
 // router discovery, querier.cpp our own querier, forwarding.cpp forwarding-set publication,
-// expiry.cpp timers and link state).
+// expiry.cpp timers and link state, burst.cpp receive_burst).
 //
 // Thread safety: none; the Engine is confined to the control lcore.
 #pragma once
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
+#include <type_traits>
 #include <vector>
 
+#include "compact_vec.hpp"
 #include "filter_rows.hpp"
 #include "mcsnoop/snoop/engine.hpp"
 #include "membership.hpp"
@@ -41,33 +43,72 @@ struct SourcePorts {
   PortMask ports;
 };
 
-struct Group {
-  // First cache line: everything a refreshing report reads (key check, member lookup, timer).
+// IpAddr's == is a call to memcmp (the defaulted <=> over a byte array); the per-record path
+// compares group and host addresses with two 8-byte loads instead.
+inline bool same_addr(const net::IpAddr& a, const net::IpAddr& b) {
+  uint64_t a0, a1, b0, b1;
+  std::memcpy(&a0, a.bytes().data(), 8);
+  std::memcpy(&a1, a.bytes().data() + 8, 8);
+  std::memcpy(&b0, b.bytes().data(), 8);
+  std::memcpy(&b1, b.bytes().data() + 8, 8);
+  return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+}
+
+// The rank of `port` among the ports of `mask` (how many are below it): the index of its
+// membership in the sorted member array. std::popcount is a libgcc call in this library (it
+// is built for baseline x86-64, without POPCNT), so the bit count is done inline.
+inline uint32_t rank_below(PortMask mask, PortId port) {
+  uint64_t x = mask.bits() & ((uint64_t{1} << port) - 1);
+  x = x - ((x >> 1) & 0x5555555555555555ULL);
+  x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+  return static_cast<uint32_t>((x * 0x0101010101010101ULL) >> 56);
+}
+
+// Two cache lines, the first holding everything a refreshing report reads (key check,
+// emptiness, publication state, timer); the second is read only when something changes or a
+// timer runs.
+struct alignas(64) Group {
+  // Hot line.
   net::IpAddr addr;
   PortMask member_mask;                     // ports of `members`: rank = index, no search
   std::vector<Membership> members;          // sorted by port
-  VlanId vlan = 0;
-  uint16_t vlan_slot = 0;
-  uint32_t gen = 0;
   Ms armed_at = kNever;
-  // Colder state.
-  uint32_t vlan_pos = 0;                    // index in VlanState::groups
+  uint32_t gen = 0;
+  VlanId vlan = 0;
   bool live = false;
   bool star_published = false;
+  // Cold line.
+  uint16_t vlan_slot = 0;
+  uint32_t vlan_pos = 0;                    // index in VlanState::groups
   PortMask static_star;                     // static (*,G) ports
   PortMask star_ports;                      // last published (*,G) set
-  std::vector<SourcePorts> static_sources;  // static (S,G) ports
-  std::vector<SourcePorts> published;       // last published (S,G) sets, sorted by source
+  CompactVec<SourcePorts> static_sources;   // static (S,G) ports, sorted by source
+  CompactVec<SourcePorts> published;        // last published (S,G) sets, sorted by source
   std::vector<PendingQuery> pending;        // our own last-member query retransmissions
 
   Membership* find_member(PortId port) {
     if (!member_mask.test(port)) return nullptr;
-    const uint64_t below = member_mask.bits() & ((uint64_t{1} << port) - 1);
-    return &members[static_cast<size_t>(std::popcount(below))];
+    return &members[rank_below(member_mask, port)];
   }
   PortMask member_ports() const { return member_mask; }
 };
-static_assert(offsetof(Group, armed_at) + sizeof(Ms) <= 64, "hot fields share one cache line");
+static_assert(offsetof(Group, star_published) < 64 && offsetof(Group, vlan_slot) == 64,
+              "hot fields fill the first cache line");
+static_assert(sizeof(Group) == 128);
+// The groups vector moves its Groups when it grows; a throwing move would make it copy them,
+// and copies have new member arrays that the index's MemberLocator copies do not point to.
+static_assert(std::is_nothrow_move_constructible_v<Group>);
+
+// The copy of a group's member mask and array pointer kept in its index entry (see
+// OpenHashIndex): with it a report computes its membership's address from the index slot
+// alone and fetches it while the group's own line is still on its way. Group::members and
+// member_mask are the truth; Impl::sync_members() refreshes the copy after every change.
+struct MemberLocator {
+  PortMask ports;
+  Membership* members = nullptr;
+};
+using GroupIndex = OpenHashIndex<MemberLocator>;
 
 struct RouterTimers {
   Ms query_until{0};   // other-querier-present interval after a query
@@ -142,14 +183,24 @@ struct Engine::Impl {
 
   // ---- group table (engine.cpp)
   Group* find_group(VlanId vlan, const net::IpAddr& g);
+  // The group and the port's membership in it (either may be null), with the two cache misses
+  // of the lookup overlapped: the per-record lookup of the report path.
+  Group* find_membership(VlanId vlan, const net::IpAddr& g, PortId port, Membership*& m);
   Group* create_group(VlanState& vs, const net::IpAddr& g);   // nullptr when the table is full
   void delete_group(Group& g, Actions& out);
+  void sync_members(Group& g);  // after a change of g.members: refreshes the index's copy
   uint32_t slot_of(const Group& g) const { return static_cast<uint32_t>(&g - groups.data()); }
   // After any change to a group: publish, arm its timer, delete it when nothing is left.
-  // `touched` names the only membership whose timers moved (a report's): then only its expiry
-  // is armed, instead of scanning every membership of the group.
+  // `touched` names the only thing of the group whose deadlines moved in this call (a report's
+  // membership; not when the report also asked for queries, which moves pending queries and
+  // lowers timers): then only its expiry is armed, instead of scanning every membership.
+  // Every other deadline of the group is already covered by armed_at.
   void settle_group(Group& g, bool changed, Ms now, Actions& out, const Membership* touched = nullptr);
   void remove_member(Group& g, PortId port);
+
+  // ---- bursts (burst.cpp): cache hints for a message that receive() will get soon
+  void prefetch_slots(const Received& in) const;  // its records' index slots
+  void prefetch_state(const Received& in) const;  // their groups' hot lines and memberships
 
   // ---- reports (reports.cpp)
   void receive_report(VlanState& vs, FamilyState& fs, const net::McastMessage& msg, PortId port,
@@ -208,7 +259,7 @@ struct Engine::Impl {
   std::array<uint16_t, 4096> vlan_slots;
   std::vector<Group> groups;
   std::vector<uint32_t> free_groups;
-  OpenHashIndex index;
+  GroupIndex index;
   uint32_t live_groups = 0;
   std::vector<uint32_t> port_groups;       // memberships per port (max_groups)
   PortMask link_up_mask{~uint64_t{0}};

@@ -29,6 +29,7 @@ bool in_y(const SourceTimer* cur) { return cur != nullptr && !cur->running(); }
 // current entry (nullptr when the source is only in the record) and decides its fate.
 template <typename Row>
 void rewrite(Membership& m, std::span<const net::IpAddr> b, RowContext& cx, Row&& row) {
+  if (b.empty() && m.sources.empty()) return;  // any-source refresh: no source to visit
   std::vector<SourceTimer>& out = *cx.scratch;
   out.clear();
   const SourceTimer* cur = m.sources.begin();

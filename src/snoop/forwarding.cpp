@@ -73,7 +73,7 @@ void Engine::Impl::publish_group(Group& g, PortMask routers, Actions& out) {
       ++new_it;
     }
   }
-  g.published.assign(pub_scratch.begin(), pub_scratch.end());
+  g.published.assign(pub_scratch);
 }
 
 void Engine::Impl::unpublish_group(Group& g, Actions& out) {

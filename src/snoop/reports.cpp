@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "engine_impl.hpp"
+#include "group_class.hpp"
 
 namespace mcsnoop::snoop {
 
@@ -34,6 +35,7 @@ void Engine::Impl::receive_report(VlanState& vs, FamilyState& fs, const net::Mca
 bool Engine::Impl::prepare_sources(const net::McastMessage& msg, const net::GroupRecord& rec) {
   rec_sources.clear();
   if (size_t{rec.src_begin} + rec.src_count > msg.sources.size()) return false;
+  if (rec.src_count == 0) return true;  // the common any-source record: nothing to check or sort
   for (const net::IpAddr& s : msg.sources_of(rec)) {
     // E23: a source must be a unicast address of the group's family.
     const bool broadcast = s.is_v4() && s.v4_host() == 0xffffffffu;
@@ -67,6 +69,7 @@ Membership* Engine::Impl::join_member(VlanState& vs, Group*& g, const net::IpAdd
   it = g->members.emplace(it);
   it->port = port;
   g->member_mask.set(port);
+  sync_members(*g);
   ++port_groups[port];
   return &*it;
 }
@@ -74,11 +77,12 @@ Membership* Engine::Impl::join_member(VlanState& vs, Group*& g, const net::IpAdd
 void Engine::Impl::receive_record(VlanState& vs, FamilyState& fs, const net::McastMessage& msg,
                                   const net::GroupRecord& rec, PortId port, Ms now, Actions& out) {
   const net::IpAddr& group = rec.group;
-  if (group.family() != msg.family || !group.is_multicast()) {
+  const GroupClass cls = classify_group(group);
+  if (cls.family != msg.family || !cls.multicast) {
     ++counters.ignored_not_multicast;  // E3: ignore this record only
     return;
   }
-  if (group.is_unsnoopable_group()) {
+  if (cls.unsnoopable) {
     ++counters.ignored_link_local;     // 224.0.0.0/24, ff02::1, scopes 0/1: always flooded
     return;
   }
@@ -86,7 +90,7 @@ void Engine::Impl::receive_record(VlanState& vs, FamilyState& fs, const net::Mca
   RecordType type = rec.type;
   // RFC 4604 2.2.1 / E22: in the SSM range ignore IS_EX/TO_EX records and every v1/v2/MLDv1
   // report or leave, so a forged old-version report cannot deny the SSM service.
-  if (group.is_ssm() && (old_version || type == RecordType::IsExclude || type == RecordType::ToExclude)) {
+  if (cls.ssm && (old_version || type == RecordType::IsExclude || type == RecordType::ToExclude)) {
     ++counters.ignored_ssm;
     return;
   }
@@ -98,8 +102,8 @@ void Engine::Impl::receive_record(VlanState& vs, FamilyState& fs, const net::Mca
   // TO_IN({}) is a leave: the IGMPv2 Leave and the MLDv1 Done arrive in this form.
   const bool leave = type == RecordType::ToInclude && srcs.empty();
 
-  Group* g = find_group(vs.cfg.id, group);
-  Membership* m = g != nullptr ? g->find_member(port) : nullptr;
+  Membership* m = nullptr;
+  Group* g = find_membership(vs.cfg.id, group, port, m);
   if (m == nullptr) {
     // E12/E19: a leave, BLOCK or IS_IN({}) for a group the port never joined creates nothing.
     const bool creates = type == RecordType::IsExclude || type == RecordType::ToExclude ||
@@ -132,7 +136,7 @@ void Engine::Impl::receive_record(VlanState& vs, FamilyState& fs, const net::Mca
   m->hosts.retain([now](const TrackedHost& h) { return h.expires > now; });
   if (m->hosts.empty()) m->hosts_overflow = false;
   auto host_it = std::find_if(m->hosts.begin(), m->hosts.end(),
-                              [&](const TrackedHost& h) { return h.addr == msg.src; });
+                              [&](const TrackedHost& h) { return same_addr(h.addr, msg.src); });
   const bool no_interest = srcs.empty() && (type == RecordType::ToInclude || type == RecordType::IsInclude);
   if (no_interest) {
     if (host_it != m->hosts.end()) m->hosts.erase(static_cast<uint32_t>(host_it - m->hosts.begin()));
@@ -165,13 +169,15 @@ void Engine::Impl::receive_record(VlanState& vs, FamilyState& fs, const net::Mca
   RowContext cx{now, p.gmi(), kMaxSourcesPerMembership, &row_scratch, &query_sources};
   apply_record(*m, type, srcs, cx);
   counters.refused_source_limit += cx.sources_refused;
-  if (!query_sources.empty() || cx.query_group) request_queries(vs, fs, grp, *m, cx, leave, now, out);
+  const bool queries = !query_sources.empty() || cx.query_group;
+  if (queries) request_queries(vs, fs, grp, *m, cx, leave, now, out);
   if (m->is_empty()) {
     remove_member(grp, port);
     settle_group(grp, true, now, out);
     return;
   }
-  settle_group(grp, cx.changed, now, out, m);
+  // Queries move pending retransmissions and lower timers: then every deadline is re-armed.
+  settle_group(grp, cx.changed, now, out, queries ? nullptr : m);
 }
 
 void Engine::Impl::request_queries(VlanState& vs, FamilyState& fs, Group& g, Membership& m,

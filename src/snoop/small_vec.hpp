@@ -5,13 +5,19 @@
 // membership; SmallVec keeps the first N elements inline and only goes to the heap beyond
 // that, so a refresh of an existing membership never allocates.
 //
+// SizeT is the type of the size and capacity fields, for lists whose owner caps their length:
+// SmallVec<T, 1, uint8_t> is the element plus two bytes, and an owner that declares it
+// [[no_unique_address]] can pack small fields into the rest of its tail padding (Membership).
+//
 // Thread safety: none (plain value type).
 #pragma once
 
 #include <algorithm>
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <new>
 #include <span>
 #include <type_traits>
@@ -19,11 +25,12 @@
 
 namespace mcsnoop::snoop {
 
-template <typename T, uint32_t N>
+template <typename T, uint32_t N, typename SizeT = uint32_t>
 class SmallVec {
   static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>,
                 "SmallVec moves elements with memcpy");
-  static_assert(N >= 1, "use std::vector when no inline capacity is wanted");
+  static_assert(N >= 1, "use CompactVec when no inline capacity is wanted");
+  static_assert(std::is_unsigned_v<SizeT> && 2 * N <= std::numeric_limits<SizeT>::max());
 
  public:
   SmallVec() = default;
@@ -59,17 +66,17 @@ class SmallVec {
   void push_back(const T& v) { insert(size_, v); }
 
   void insert(uint32_t pos, const T& v) {
-    if (size_ == cap_) grow(cap_ * 2);
+    if (size_ == cap_) grow(uint32_t{cap_} * 2);
     T* d = data();
     std::memmove(static_cast<void*>(d + pos + 1), d + pos, (size_ - pos) * sizeof(T));
     std::memcpy(static_cast<void*>(d + pos), &v, sizeof(T));
-    ++size_;
+    size_ = static_cast<SizeT>(size_ + 1);
   }
 
   void erase(uint32_t pos) {
     T* d = data();
     std::memmove(static_cast<void*>(d + pos), d + pos + 1, (size_ - pos - 1) * sizeof(T));
-    --size_;
+    size_ = static_cast<SizeT>(size_ - 1);
   }
 
   // Keeps the elements for which keep(element) is true, in order.
@@ -80,14 +87,14 @@ class SmallVec {
     for (uint32_t i = 0; i < size_; ++i) {
       if (keep(d[i])) d[out++] = d[i];
     }
-    size_ = out;
+    size_ = static_cast<SizeT>(out);
   }
 
   // Replaces the contents; allocates only when `src` is larger than the current capacity.
   void assign(std::span<const T> src) {
     if (src.size() > cap_) grow(static_cast<uint32_t>(src.size()));
     if (!src.empty()) std::memcpy(static_cast<void*>(data()), src.data(), src.size() * sizeof(T));
-    size_ = static_cast<uint32_t>(src.size());
+    size_ = static_cast<SizeT>(src.size());
   }
 
   // Bytes held outside the object (for memory accounting in tests and benchmarks).
@@ -99,12 +106,14 @@ class SmallVec {
   const T* inline_ptr() const { return std::launder(reinterpret_cast<const T*>(storage_)); }
 
   void grow(uint32_t want) {
-    uint32_t cap = std::max<uint32_t>(want, 2 * N);
+    // The owner keeps the size within what SizeT holds (e.g. 32 tracked hosts in a uint8_t).
+    const uint32_t cap = std::min<uint32_t>(std::max<uint32_t>(want, 2 * N), std::numeric_limits<SizeT>::max());
+    assert(cap >= want);
     T* fresh = static_cast<T*>(::operator new(size_t{cap} * sizeof(T)));
     if (size_ != 0) std::memcpy(static_cast<void*>(fresh), data(), size_t{size_} * sizeof(T));
     release();
     heap_ = fresh;
-    cap_ = cap;
+    cap_ = static_cast<SizeT>(cap);
   }
   void release() {
     if (on_heap()) ::operator delete(heap_);
@@ -126,8 +135,8 @@ class SmallVec {
     alignas(T) std::byte storage_[N * sizeof(T)];
     T* heap_;
   };
-  uint32_t size_ = 0;
-  uint32_t cap_ = N;
+  SizeT size_ = 0;
+  SizeT cap_ = N;
 };
 
 }  // namespace mcsnoop::snoop
