@@ -1,6 +1,5 @@
 #include "mcsnoop/dataplane/worker.hpp"
 
-#include <cstddef>
 #include <cstring>
 
 #include <rte_prefetch.h>
@@ -36,17 +35,6 @@ inline void fill_mcast_key(mft::Key& k, VlanId vlan, const McastRef& r, bool wit
   }
 }
 
-// The MAC table key of the 6 address bytes at `mac6` as one 64-bit word (MAC, then VLAN), so it
-// is stored with the width the table loads it with, and compared in one instruction.
-inline uint64_t mac_key_word(const uint8_t* mac6, VlanId vlan) {
-  static_assert(offsetof(l2::MacKey, vlan) == 6 && sizeof(l2::MacKey) == 8);
-  uint32_t lo;
-  uint16_t hi;
-  std::memcpy(&lo, mac6, 4);
-  std::memcpy(&hi, mac6 + 4, 2);
-  return lo | uint64_t{hi} << 32 | uint64_t{vlan} << 48;
-}
-inline void store_mac_key(l2::MacKey& k, uint64_t word) { std::memcpy(static_cast<void*>(&k), &word, 8); }
 
 // The NIC's IPv4 header checksum verdict from the RX offload flags (Unchecked when the device
 // does not check, or could not: RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN and _NONE).
@@ -127,7 +115,7 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
   Pending pend[kBurst];
   uint16_t np = 0;
 
-  // Keys are written in place with whole-word stores (see mft::fill_key_v4 and store_mac_key):
+  // Keys are written in place with whole-word stores (mft::fill_key_v4, l2::MacKey::from_bytes):
   // never assembled in a temporary and copied, which stalls on store-to-load forwarding.
   l2::MacKey mac_keys[2 * kBurst];
   uint16_t mac_owner[2 * kBurst];   // pend index of each key
@@ -183,11 +171,11 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
     // comes from few senders, e.g. a router port carrying streams); one the LearnFilter has
     // settled on this port costs a cache probe; the others are looked up in the table.
     if (is_unicast_mac(eth + 6)) {
-      const uint64_t src = mac_key_word(eth + 6, vlan);
+      const uint64_t src = l2::MacKey::from_bytes(eth + 6, vlan).word();
       if (src != last_src) {
         last_src = src;
         if (!learn_filter_.settled(src, in, now_ms_)) {
-          store_mac_key(mac_keys[nmac], src);
+          mac_keys[nmac] = l2::MacKey::from_word(src);
           mac_owner[nmac] = np;
           mac_is_dst[nmac] = false;
           ++nmac;
@@ -246,7 +234,7 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
         break;
       }
       case C::Unicast:
-        store_mac_key(mac_keys[nmac], mac_key_word(eth, vlan));
+        mac_keys[nmac] = l2::MacKey::from_bytes(eth, vlan);
         mac_owner[nmac] = np;
         mac_is_dst[nmac] = true;
         ++nmac;
