@@ -9,7 +9,7 @@ pkgs=(
   libyaml-cpp-dev libspdlog-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev
   clang libclang-rt-14-dev
-  python3 python3-scapy iproute2 procps
+  python3 python3-scapy iproute2 procps ethtool
 )
 
 missing=()
