@@ -114,14 +114,16 @@ std::unique_ptr<Dataplane> Dataplane::create(const SwitchSpec& spec, std::string
   }
   auto targets_for = [&](unsigned tx_index) {
     std::vector<TxTarget> t(nports);
-    for (PortId p = 0; p < nports; ++p) t[p] = TxTarget{dp->ports_[p].dpdk_port, static_cast<uint16_t>(tx_index), nullptr};
+    for (PortId p = 0; p < nports; ++p)
+      t[p] = TxTarget{dp->ports_[p].dpdk_port, static_cast<uint16_t>(tx_index), nullptr, dp->ports_[p].tx_multi_seg};
     return t;
   };
   std::vector<TxTarget> control_targets(nports);
   for (PortId p = 0; p < nports; ++p) {
     const PortInfo& pi = dp->ports_[p];
-    control_targets[p] = pi.control_queue ? TxTarget{pi.dpdk_port, static_cast<uint16_t>(tx_lcores), nullptr}
-                                          : TxTarget{pi.dpdk_port, 0, dp->inject_};
+    control_targets[p] = pi.control_queue
+                             ? TxTarget{pi.dpdk_port, static_cast<uint16_t>(tx_lcores), nullptr, pi.tx_multi_seg}
+                             : TxTarget{pi.dpdk_port, 0, dp->inject_, pi.tx_multi_seg};
   }
   dp->control_counters_.resize(nports);
   dp->control_tx_.init(std::move(control_targets), dp->hdr_pool_, dp->clone_pool_, dp->control_counters_.data());
@@ -181,6 +183,35 @@ std::unique_ptr<Dataplane> Dataplane::create(const SwitchSpec& spec, std::string
   return dp;
 }
 
+// Multi-segment frames. TX: the replication path chains a header mbuf to a clone of the
+// payload, which a device sends whole only with RTE_ETH_TX_OFFLOAD_MULTI_SEGS (ixgbe's and
+// i40e's simple TX paths send the first segment alone). Where it is offered it is requested;
+// elsewhere the port gets flat copies (TxTarget::multi_seg).
+// RX: rxmode.mtu stays 0, i.e. DPDK's default MTU of 1500, so the longest frame a port accepts
+// (1500 + Ethernet header + two VLAN tags + CRC) fits one packet mbuf; longer frames are dropped
+// by the device and counted in its own statistics (ethdev ierrors). Where the device offers
+// RX scatter it is enabled as well, so that
+// should the port accept longer frames (a larger MTU) they still arrive whole, as chains, which
+// the data path handles (headers are in the first segment; control frames are read with
+// rte_pktmbuf_read; the TX stage copies chains flat for ports without MULTI_SEGS).
+bool Dataplane::configure_segments(PortId id, const rte_eth_dev_info& info, rte_eth_conf* conf, PortInfo* pi,
+                                   std::string* err) {
+  const PortSpec& ps = spec_.ports[id];
+  pi->tx_multi_seg = ps.tx_multi_seg && (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) != 0;
+  if (pi->tx_multi_seg) conf->txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+  pi->rx_scatter = (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER) != 0;
+  if (pi->rx_scatter) conf->rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
+  const uint32_t longest = RTE_ETHER_MTU + RTE_ETHER_HDR_LEN + 2 * RTE_VLAN_HLEN + RTE_ETHER_CRC_LEN;
+  const uint32_t room = rte_pktmbuf_data_room_size(pkt_pool_) - RTE_PKTMBUF_HEADROOM;
+  if (!pi->rx_scatter && longest > room) {
+    *err = "ports[" + std::to_string(id) + "].device: '" + ps.device +
+           "' offers no RX scatter and its longest frame (" + std::to_string(longest) +
+           " bytes) does not fit one mbuf (" + std::to_string(room) + ")";
+    return false;
+  }
+  return true;
+}
+
 bool Dataplane::setup_port(PortId id, std::string* err) {
   const PortSpec& ps = spec_.ports[id];
   const std::string where = "ports[" + std::to_string(id) + "].device";
@@ -221,6 +252,7 @@ bool Dataplane::setup_port(PortId id, std::string* err) {
   // Where the NIC checks IPv4 header checksums, the worker takes its verdict from the mbuf
   // flags instead of summing every multicast header again (RFC 4541 2.1.2(6) still holds).
   conf.rxmode.offloads |= info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;
+  if (!configure_segments(id, info, &conf, &pi, err)) return false;
   if (rte_eth_dev_configure(port_id, pi.rx_queues, pi.tx_queues, &conf) != 0) {
     *err = where + ": cannot configure " + std::to_string(pi.rx_queues) + " RX / " +
            std::to_string(pi.tx_queues) + " TX queues";

@@ -10,6 +10,27 @@ namespace {
 constexpr uint16_t kMacBytes = 12;   // destination + source
 constexpr uint16_t kTagBytes = 4;
 constexpr uint16_t kTpid8021Q = 0x8100;
+
+// Data bytes one mbuf of `pool` holds.
+uint32_t flat_room(const rte_mempool* pool) {
+  return uint32_t{rte_pktmbuf_data_room_size(const_cast<rte_mempool*>(pool))} - RTE_PKTMBUF_HEADROOM;
+}
+
+// Copies bytes [off, off + len) of the (possibly chained) frame `m` to `dst`.
+void copy_out(const rte_mbuf* m, uint32_t off, uint32_t len, uint8_t* dst) {
+  const void* p = rte_pktmbuf_read(m, off, len, dst);
+  if (p != dst) std::memcpy(dst, p, len);  // contiguous in m: rte_pktmbuf_read copied nothing
+}
+
+// A fresh single-segment mbuf of `len` bytes from `pool`, or null (no mbuf, or too long for
+// one; `*too_long` tells which).
+rte_mbuf* alloc_flat(rte_mempool* pool, uint32_t len, bool* too_long) {
+  *too_long = len > flat_room(pool);
+  if (*too_long) return nullptr;
+  rte_mbuf* c = rte_pktmbuf_alloc(pool);
+  if (c != nullptr) rte_pktmbuf_append(c, static_cast<uint16_t>(len));
+  return c;
+}
 }  // namespace
 
 void TxStage::init(std::vector<TxTarget> targets, rte_mempool* header_pool,
@@ -19,6 +40,9 @@ void TxStage::init(std::vector<TxTarget> targets, rte_mempool* header_pool,
   header_pool_ = header_pool;
   clone_pool_ = clone_pool;
   counters_ = counters;
+  single_seg_ports_ = PortMask();
+  for (PortId p = 0; p < targets_.size(); ++p)
+    if (!targets_[p].multi_seg) single_seg_ports_.set(p);
 }
 
 // The other form of `m`: its MAC addresses in a fresh header mbuf, with the tag added
@@ -51,6 +75,40 @@ rte_mbuf* TxStage::make_variant(rte_mbuf* m, VlanId vlan, bool to_tagged) {
   return hdr;
 }
 
+// The other form of `m` as ONE flat mbuf (for ports that cannot send chains): the whole frame
+// copied, the tag added or removed on the way. Allocated from m's own pool, whose data room
+// holds any frame the ports receive unchained.
+rte_mbuf* TxStage::make_flat_variant(const rte_mbuf* m, VlanId vlan, bool to_tagged) {
+  const uint32_t body_off = to_tagged ? kMacBytes : kMacBytes + kTagBytes;
+  if (m->pkt_len < body_off) return nullptr;
+  const uint32_t body_len = m->pkt_len - body_off;
+  const uint32_t len = kMacBytes + (to_tagged ? kTagBytes : 0) + body_len;
+  bool too_long = false;
+  rte_mbuf* c = alloc_flat(m->pool, len, &too_long);
+  if (c == nullptr) return nullptr;
+  auto* d = rte_pktmbuf_mtod(c, uint8_t*);
+  copy_out(m, 0, kMacBytes, d);
+  uint32_t at = kMacBytes;
+  if (to_tagged) {
+    net::store_be16(d + at, kTpid8021Q);
+    net::store_be16(d + at + 2, vlan & 0x0fff);
+    at += kTagBytes;
+  }
+  copy_out(m, body_off, body_len, d + at);
+  return c;
+}
+
+// `m` is a chain (received with RX scatter) bound for a port that cannot send chains: one
+// reference of it becomes a flat copy for that port. Null (counted) when it cannot.
+rte_mbuf* TxStage::flat_copy_for(PortId port, rte_mbuf* m) {
+  bool too_long = false;
+  rte_mbuf* c = alloc_flat(m->pool, m->pkt_len, &too_long);
+  if (c != nullptr) copy_out(m, 0, m->pkt_len, rte_pktmbuf_mtod(c, uint8_t*));
+  else counters_[port].count(too_long ? Drop::TxNoMultiSeg : Drop::NoMbuf);
+  rte_pktmbuf_free(m);  // this port's reference (every segment carries it)
+  return c;
+}
+
 void TxStage::emit_replicated(rte_mbuf* m, VlanId vlan, bool tagged, PortMask egress,
                               PortMask untagged_ports) {
   if (egress.empty()) {
@@ -62,12 +120,24 @@ void TxStage::emit_replicated(rte_mbuf* m, VlanId vlan, bool tagged, PortMask eg
   const PortMask same = tagged ? want_tagged : want_untagged;
   PortMask other = tagged ? want_untagged : want_tagged;
 
+  // Ports that cannot send chains share one flat copy instead of the header chain.
+  PortMask flat = other & single_seg_ports_;
+  other = other & ~single_seg_ports_;
   rte_mbuf* variant = nullptr;
   if (!other.empty()) {
     variant = make_variant(m, vlan, !tagged);  // takes its own reference on m's data
     if (variant == nullptr) {
       other.for_each([&](PortId p) { counters_[p].count(Drop::NoMbuf); });
       other = PortMask();
+    }
+  }
+  rte_mbuf* flat_variant = nullptr;
+  if (!flat.empty()) {
+    flat_variant = make_flat_variant(m, vlan, !tagged);
+    if (flat_variant == nullptr) {
+      const Drop why = m->pkt_len + kTagBytes > flat_room(m->pool) ? Drop::TxNoMultiSeg : Drop::NoMbuf;
+      flat.for_each([&](PortId p) { counters_[p].count(why); });
+      flat = PortMask();
     }
   }
   if (same.empty()) {
@@ -80,6 +150,10 @@ void TxStage::emit_replicated(rte_mbuf* m, VlanId vlan, bool tagged, PortMask eg
     // Every segment of the chain carries the extra references, so each port's free walks it.
     if (other.count() > 1) rte_pktmbuf_refcnt_update(variant, static_cast<int16_t>(other.count() - 1));
     other.for_each([&](PortId p) { enqueue(p, variant); });
+  }
+  if (flat_variant != nullptr) {
+    if (flat.count() > 1) rte_pktmbuf_refcnt_update(flat_variant, static_cast<int16_t>(flat.count() - 1));
+    flat.for_each([&](PortId p) { enqueue(p, flat_variant); });
   }
 }
 

@@ -74,6 +74,42 @@ def wait_until(check, what, timeout=10.0, interval=0.1):
         time.sleep(interval)
 
 
+RAW_FRAMES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "raw_frames.py")
+
+
+def raw_frames(host, *args, timeout=60):
+    """Runs raw_frames.py in `host` (see its usage) and returns its `sent N in T s` line."""
+    done = subprocess.run(host.cmd(sys.executable, RAW_FRAMES, *[str(a) for a in args]),
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          timeout=timeout)
+    if done.returncode != 0:
+        raise AssertionError("raw_frames.py {} in {} exited {}:\n{}".format(
+            " ".join(str(a) for a in args), host.name, done.returncode, done.stdout))
+    return done.stdout.strip()
+
+
+class Background:
+    """A command running in a host while the test does other things; `done()` polls it."""
+
+    def __init__(self, host, *argv):
+        self.proc = subprocess.Popen(host.cmd(*argv), stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True)
+        self.output = None
+
+    def done(self):
+        if self.proc.poll() is None:
+            return False
+        if self.output is None:
+            self.output = self.proc.stdout.read()
+        return True
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self.proc.stdout.close()
+
+
 def group_ports(groups, group, source=None, vlan=None):
     """Port names of the `show groups` entry for (vlan, group, source), or None if absent."""
     for g in groups:
@@ -105,6 +141,12 @@ class SwitchTestCase(unittest.TestCase):
         agent = Sender(host)
         self.addCleanup(agent.close)
         return agent
+
+    def raw_frames_background(self, host, *args):
+        """raw_frames.py in `host`, in the background; killed at cleanup if still running."""
+        job = Background(host, sys.executable, RAW_FRAMES, *[str(a) for a in args])
+        self.addCleanup(job.close)
+        return job
 
     def stop_switch_cleanly(self, switch):
         """The contract: SIGTERM stops the switch cleanly with exit code 0."""

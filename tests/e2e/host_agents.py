@@ -129,6 +129,24 @@ class Listener(Agent):
         """(op, sender, target) of every ARP message that arrived."""
         return [(int(e[1]), e[2], e[3]) for e in self.snapshot() if e[0] == "arp"]
 
+    def icmp(self, start=0):
+        """(type, source, destination) of every ICMPv4 message that arrived (from event
+        index `start` on)."""
+        return [(int(e[1]), e[2], e[3]) for e in self.snapshot()[start:] if e[0] == "icmp"]
+
+    def igmp(self, start=0):
+        """(type, source, destination, source MAC) of every IGMP message that arrived."""
+        return [(int(e[1]), e[2], e[3], e[4]) for e in self.snapshot()[start:] if e[0] == "igmp"]
+
+    def reserved(self):
+        """(last byte, EtherType, source MAC) of every frame to 01:80:C2:00:00:0x that arrived."""
+        return [tuple(e[1:4]) for e in self.snapshot() if e[0] == "l2ctl"]
+
+    def event_count(self):
+        """Index of the next event: pass it as `start` to look only at what comes later."""
+        with self._cond:
+            return len(self.events)
+
 
 class Sender(Agent):
     """Sends numbered UDP datagrams to groups, each burst closed by flooded markers."""
@@ -148,3 +166,9 @@ class Sender(Agent):
         for listener in listeners:
             listener.wait_marker(tag, timeout)
         return {l.host.name: l.wire(tag) for l in listeners}, tag
+
+    def markers(self, listeners, timeout=DEFAULT_TIMEOUT_S):
+        """Only the broadcast markers: once every listener has seen them, every frame this
+        host sent earlier on the same path (flooded or unicast through a worker) has arrived
+        wherever the switch sent it."""
+        self.burst(0, [], listeners, timeout)

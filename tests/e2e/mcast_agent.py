@@ -17,6 +17,9 @@ Output, one line per event (flushed):
     wire SRC DST PAYLOAD     a UDP datagram to PORT arrived on IFACE
     sock G SRC PAYLOAD       the kernel delivered a datagram to the socket that joined G
     arp OP SENDER TARGET     an ARP request (1) or reply (2) arrived on IFACE
+    icmp TYPE SRC DST        an ICMPv4 message arrived on IFACE (8 echo request, 0 reply)
+    igmp TYPE SRC DST SMAC   an IGMP message arrived on IFACE (0x11 = 17: a query)
+    l2ctl LAST ETHERTYPE SMAC  a frame to the IEEE reserved 01:80:C2:00:00:LAST arrived
 Payloads are "TAG GROUP SEQ" for data and "mark TAG" for markers.
 Uses the standard library only: it must start fast.
 """
@@ -34,6 +37,9 @@ ETHERTYPE_IPV4 = 0x0800
 ETHERTYPE_IPV6 = 0x86DD
 ETHERTYPE_ARP = 0x0806
 IPPROTO_UDP = 17
+IPPROTO_ICMP = 1
+IPPROTO_IGMP = 2
+IEEE_RESERVED_PREFIX = bytes([0x01, 0x80, 0xC2, 0x00, 0x00])
 # Linux <netinet/in.h>; the socket module lacks some of them.
 MCAST_JOIN_GROUP = 42
 MCAST_JOIN_SOURCE_GROUP = 46
@@ -59,11 +65,17 @@ def sockaddr_storage(address):
     return raw.ljust(SOCKADDR_STORAGE_SIZE, b"\0")
 
 
+def mac_text(raw):
+    return ":".join("{:02x}".format(b) for b in raw)
+
+
 def parse_frame(frame):
     """(kind, fields) for the frames the tests care about, else None."""
     if len(frame) < 14:
         return None
     ethertype = int.from_bytes(frame[12:14], "big")
+    if frame[0:5] == IEEE_RESERVED_PREFIX and frame[5] <= 0x0F:
+        return "l2ctl", ("{:02x}".format(frame[5]), "{:04x}".format(ethertype), mac_text(frame[6:12]))
     off = 14
     while ethertype in ETHERTYPE_VLAN and len(frame) >= off + 4:
         ethertype = int.from_bytes(frame[off + 2:off + 4], "big")
@@ -74,10 +86,14 @@ def parse_frame(frame):
                        socket.inet_ntoa(frame[off + 24:off + 28]))
     if ethertype == ETHERTYPE_IPV4 and len(frame) >= off + 20:
         ihl = (frame[off] & 0x0F) * 4
-        if frame[off + 9] != IPPROTO_UDP:
-            return None
+        proto = frame[off + 9]
         src = socket.inet_ntoa(frame[off + 12:off + 16])
         dst = socket.inet_ntoa(frame[off + 16:off + 20])
+        if proto in (IPPROTO_ICMP, IPPROTO_IGMP) and len(frame) > off + ihl:
+            kind = "icmp" if proto == IPPROTO_ICMP else "igmp"
+            return kind, (frame[off + ihl], src, dst, mac_text(frame[6:12]))
+        if proto != IPPROTO_UDP:
+            return None
         udp = off + ihl
     elif ethertype == ETHERTYPE_IPV6 and len(frame) >= off + 40:
         if frame[off + 6] != IPPROTO_UDP:  # the senders add no extension header
@@ -143,6 +159,10 @@ class Listener:
         kind, fields = parsed
         if kind == "arp":
             emit("arp", *fields)
+        elif kind == "icmp":
+            emit("icmp", *fields[:3])
+        elif kind in ("igmp", "l2ctl"):
+            emit(kind, *fields)
         elif fields[0] == self.port:
             emit("wire", *fields[1:])
 

@@ -39,6 +39,7 @@ struct HarnessPort {
   VlanId native = 0;
   snoop::PortConfig snoop;
   uint32_t punt_rate_pps = 100000;
+  bool tx_multi_seg = true;  // false: as if the device lacked RTE_ETH_TX_OFFLOAD_MULTI_SEGS
 };
 
 struct HarnessVlan {
@@ -67,6 +68,7 @@ struct HarnessLayout {
 
 struct Captured {
   std::vector<uint8_t> bytes;
+  uint16_t nb_segs = 1;  // mbufs in the chain the port was handed
   net::FrameInfo info() const { return net::classify_frame(bytes.data(), static_cast<uint32_t>(bytes.size())); }
 };
 
@@ -110,6 +112,7 @@ class SwitchHarness {
       ps.allowed_vlans = hp.allowed;
       ps.native_vlan = hp.native;
       ps.punt_rate_pps = hp.punt_rate_pps;
+      ps.tx_multi_seg = hp.tx_multi_seg;
       spec.ports.push_back(ps);
       ecfg.ports.push_back(hp.snoop);
       names_.push_back(hp.name);
@@ -185,6 +188,21 @@ class SwitchHarness {
     ASSERT_EQ(rte_ring_enqueue(rx_[port(port_name)].at(queue), m), 0);
   }
 
+  // `frame` as a chain of two mbufs split after `first_len` bytes, as a NIC with RX scatter
+  // delivers a frame longer than one receive buffer.
+  void inject_chain(const std::string& port_name, const std::vector<uint8_t>& frame, uint16_t first_len) {
+    ASSERT_LT(first_len, frame.size());
+    rte_mbuf* head = rte_pktmbuf_alloc(pool_);
+    rte_mbuf* tail = rte_pktmbuf_alloc(pool_);
+    ASSERT_NE(head, nullptr);
+    ASSERT_NE(tail, nullptr);
+    std::memcpy(rte_pktmbuf_append(head, first_len), frame.data(), first_len);
+    const auto rest = static_cast<uint16_t>(frame.size() - first_len);
+    std::memcpy(rte_pktmbuf_append(tail, rest), frame.data() + first_len, rest);
+    ASSERT_EQ(rte_pktmbuf_chain(head, tail), 0);
+    ASSERT_EQ(rte_ring_enqueue(rx_[port(port_name)].at(0), head), 0);
+  }
+
   // `per_queue` copies of `frame` into every RX queue of the port, each queue's batch in one
   // enqueue (all mbufs are built first, so the batches arrive together).
   void inject_on_every_queue(const std::string& port_name, const std::vector<uint8_t>& frame, unsigned per_queue) {
@@ -250,6 +268,7 @@ class SwitchHarness {
     rte_mbuf* m;
     while (rte_ring_dequeue(tx_[port(port_name)], reinterpret_cast<void**>(&m)) == 0) {
       Captured c;
+      c.nb_segs = m->nb_segs;
       c.bytes.resize(m->pkt_len);
       const void* p = rte_pktmbuf_read(m, 0, m->pkt_len, c.bytes.data());
       if (p != c.bytes.data()) std::memcpy(c.bytes.data(), p, m->pkt_len);

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include <rte_ethdev.h>
 #include <rte_mempool.h>
 #include <rte_ring.h>
 
@@ -33,6 +34,8 @@ struct PortInfo {
   uint16_t rx_queues;
   uint16_t tx_queues;
   bool control_queue;        // false: the control lcore transmits through worker 0
+  bool tx_multi_seg;         // TX offload MULTI_SEGS enabled: chained mbufs may be sent
+  bool rx_scatter;           // RX offload SCATTER enabled: a long frame may arrive chained
   uint8_t mac[6];
 };
 
@@ -87,6 +90,8 @@ class Dataplane {
  private:
   Dataplane() = default;
   bool setup_port(PortId id, std::string* err);
+  bool configure_segments(PortId id, const rte_eth_dev_info& info, rte_eth_conf* conf, PortInfo* pi,
+                          std::string* err);
 
   SwitchSpec spec_;
   TscClock clock_;

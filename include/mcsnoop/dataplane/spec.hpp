@@ -23,6 +23,9 @@ struct PortSpec {
   std::vector<VlanId> allowed_vlans;  // trunk ports: carried tagged
   VlanId native_vlan = 0;             // trunk ports: VLAN of untagged frames; 0 = none
   uint32_t punt_rate_pps = 1000;      // IGMP/MLD/PIM/MRD packets per second punted from this port
+  // false: use this port as if its device lacked RTE_ETH_TX_OFFLOAD_MULTI_SEGS (single-segment
+  // replication), whatever it offers. For tests of that path; the app leaves it true.
+  bool tx_multi_seg = true;
 };
 
 struct VlanSpec {

@@ -6,6 +6,11 @@
 // small header mbuf carrying the rewritten Ethernet header, chained to an indirect clone of the
 // original payload. So a frame costs at most one header copy however wide its fan-out.
 //
+// Ports whose device cannot send chained mbufs (no RTE_ETH_TX_OFFLOAD_MULTI_SEGS: ixgbe's and
+// i40e's simple TX paths send only the first segment of a chain) never get a chain: their
+// variant is one flat copy of the whole frame, and a chained frame as received (RX scatter) is
+// copied flat for them, or dropped and counted as `tx_no_multiseg` if it does not fit one mbuf.
+//
 // Thread safety: a TxStage belongs to one lcore (a worker, a TX lcore, or the control lcore) and
 // must only be used from it. It transmits on TX queues that no other lcore uses; where a device
 // has too few queues for the control lcore, the control lcore's copies go through an inject ring
@@ -40,6 +45,7 @@ struct TxTarget {
   uint16_t dpdk_port = 0;
   uint16_t queue = 0;
   rte_ring* inject = nullptr;  // when set, copies go here instead of to (dpdk_port, queue)
+  bool multi_seg = true;       // the device sends chained mbufs (RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
 };
 
 class TxStage {
@@ -81,6 +87,10 @@ class TxStage {
   };
 
   void enqueue(PortId port, rte_mbuf* m) {
+    if (m->nb_segs > 1 && single_seg_ports_.test(port)) [[unlikely]] {
+      m = flat_copy_for(port, m);
+      if (m == nullptr) return;
+    }
     Buffer& b = buffers_[port];
     b.pkts[b.n++] = m;
     if (b.n == kBurst) flush_port(port);
@@ -88,12 +98,15 @@ class TxStage {
   void flush_port(PortId port);
   void emit_replicated(rte_mbuf* m, VlanId vlan, bool tagged, PortMask egress, PortMask untagged_ports);
   rte_mbuf* make_variant(rte_mbuf* m, VlanId vlan, bool to_tagged);
+  rte_mbuf* make_flat_variant(const rte_mbuf* m, VlanId vlan, bool to_tagged);
+  rte_mbuf* flat_copy_for(PortId port, rte_mbuf* m);
 
   std::vector<TxTarget> targets_;
   std::vector<Buffer> buffers_;
   rte_mempool* header_pool_ = nullptr;
   rte_mempool* clone_pool_ = nullptr;
   PortCounters* counters_ = nullptr;
+  PortMask single_seg_ports_;  // targets without multi_seg
 };
 
 }  // namespace mcsnoop::dataplane

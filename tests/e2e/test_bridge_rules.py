@@ -1,0 +1,101 @@
+#!/usr/bin/python3
+"""e2e_bridge_rules (issue 12): the 802.1Q rules a host cannot turn into an eavesdropping tool.
+
+  - test_mac_flood_keeps_unicast_private: h3 sends frames from 100,000 source MACs (more than
+    the default MAC table holds: a CAM overflow); then h1 and h2 ping each other, and h3 must
+    see none of their echo frames (they would reach it if h1 and h2 could not be learned).
+  - test_reserved_addresses_not_relayed: h1 sends LLDP (01:80:C2:00:00:0E) and LACP
+    (01:80:C2:00:00:02) frames; neither h2 nor h3 receives them.
+
+Each ends with broadcast markers from h1 and h2 (and h3 for the flood): they take the same
+path through the switch as the frames under test, so once the listeners have seen them,
+whatever the switch was going to deliver has arrived.
+"""
+
+import os
+import subprocess
+import sys
+
+import e2e_harness
+from e2e_harness import SwitchTestCase, raw_frames, wait_until
+
+ICMP_ECHO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "icmp_echo.py")
+FLOOD_MACS = 100000
+FLOOD_RATE = 50000     # frames/s; the switch learns every one (see the quiescence wait)
+PINGS = 5
+LEARN_SETTLE_TIMEOUT_S = 60.0
+ICMP_ECHO_REPLY, ICMP_ECHO_REQUEST = 0, 8
+
+
+def ping(host, address, count, wait_s=1):
+    done = subprocess.run(host.cmd(sys.executable, ICMP_ECHO, address, str(count), str(wait_s)),
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return done.returncode == 0, done.stdout.strip()
+
+
+def echoes_between(listener, a, b):
+    return [m for m in listener.icmp() if m[0] in (ICMP_ECHO_REQUEST, ICMP_ECHO_REPLY)
+            and {m[1], m[2]} == {a.ipv4, b.ipv4}]
+
+
+class BridgeRules(SwitchTestCase):
+
+    def setUp(self):
+        self.topo = self.make_topology(3)
+        self.h1, self.h2, self.h3 = self.topo["h1"], self.topo["h2"], self.topo["h3"]
+        # No MRD solicitations and no querier: the only frames are the test's.
+        self.switch = self.start_switch(self.topo, {h.name: 10 for h in self.topo.hosts},
+                                        vlans=[{"id": 10}],
+                                        snooping={"mrd_solicit": False, "mld": False})
+
+    def wait_learning_settled(self):
+        """Until the flood has been received and every learn event it caused is handled: the
+        MAC table's counters stop moving (two equal readings half a second apart)."""
+        def received():
+            # Most of it: the packet socket may drop a few frames before the switch polls.
+            return self.switch.port("h3")["rx_packets"] >= FLOOD_MACS * 9 // 10
+        wait_until(received, "the switch to receive h3's {} frames".format(FLOOD_MACS),
+                   timeout=LEARN_SETTLE_TIMEOUT_S)
+        last = [None]
+
+        def settled():
+            table = self.switch.show("stats")["mac_table"]
+            now = (table["entries"], table["learn_events"])
+            same, last[0] = now == last[0], now
+            return table if same else None
+        return wait_until(settled, "MAC learning to settle", timeout=LEARN_SETTLE_TIMEOUT_S,
+                          interval=0.5)
+
+    def test_mac_flood_keeps_unicast_private(self):
+        spy = self.listener(self.h3)
+        senders = [self.sender(self.h1), self.sender(self.h2)]
+        print(raw_frames(self.h3, "mac-flood", self.h3.iface, FLOOD_MACS, self.h3.mac, FLOOD_RATE))
+        table = self.wait_learning_settled()
+        print("after the flood: mac_table", table, "h3 drops",
+              {k: v for k, v in self.switch.port("h3")["drops"].items() if v})
+
+        ok, out = ping(self.h1, self.h2.ipv4, PINGS)
+        self.assertTrue(ok, "h1 -> h2: " + out)
+        ok, out = ping(self.h2, self.h1.ipv4, PINGS)
+        self.assertTrue(ok, "h2 -> h1: " + out)
+        for s in senders:
+            s.markers([spy])
+        leaked = echoes_between(spy, self.h1, self.h2)
+        self.assertEqual(leaked, [], "h3 saw {} echo frames between h1 and h2".format(len(leaked)))
+        self.stop_switch_cleanly(self.switch)
+
+    def test_reserved_addresses_not_relayed(self):
+        listeners = [self.listener(self.h2), self.listener(self.h3)]
+        marker = self.sender(self.h1)
+        # 0e LLDP, 02 LACP (slow protocols), and the others of 01-0f but PAUSE (01), which a
+        # veth may not carry as a frame.
+        print(raw_frames(self.h1, "reserved", self.h1.iface, "0e", "02", "03", "0f"))
+        marker.markers(listeners)
+        for l in listeners:
+            self.assertEqual(l.reserved(), [], "reserved-address frames reached " + l.host.name)
+        print("h1 drops:", {k: v for k, v in self.switch.port("h1")["drops"].items() if v})
+        self.stop_switch_cleanly(self.switch)
+
+
+if __name__ == "__main__":
+    sys.exit(e2e_harness.main(BridgeRules))
