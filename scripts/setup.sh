@@ -8,8 +8,9 @@ pkgs=(
   libdpdk-dev dpdk libpcap-dev
   libyaml-cpp-dev libspdlog-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev
-  clang libclang-rt-14-dev
-  python3 python3-scapy iproute2 procps ethtool
+  libasan8 libubsan1                       # -Dsanitize=true (scripts/test.sh's second pass)
+  clang libclang-rt-14-dev                 # libFuzzer targets
+  python3 python3-scapy iproute2 procps ethtool coreutils   # e2e: ip netns, sysctl, ethtool
 )
 
 missing=()
