@@ -11,9 +11,16 @@ constexpr uint16_t kMacBytes = 12;   // destination + source
 constexpr uint16_t kTagBytes = 4;
 constexpr uint16_t kTpid8021Q = 0x8100;
 
-// Data bytes one mbuf of `pool` holds.
-uint32_t flat_room(const rte_mempool* pool) {
-  return uint32_t{rte_pktmbuf_data_room_size(const_cast<rte_mempool*>(pool))} - RTE_PKTMBUF_HEADROOM;
+// Data bytes one mbuf of `pool` holds after the headroom (0 for a pool of bare mbuf headers).
+uint32_t flat_room(rte_mempool* pool) {
+  const uint32_t room = rte_pktmbuf_data_room_size(pool);
+  return room > RTE_PKTMBUF_HEADROOM ? room - RTE_PKTMBUF_HEADROOM : 0;
+}
+
+// Where a flat copy of `m` comes from: the pool of the mbuf that holds m's data (a clone's
+// own pool has no data room), i.e. the packet pool the frame was received or built in.
+rte_mempool* copy_pool(const rte_mbuf* m) {
+  return RTE_MBUF_CLONED(m) ? rte_mbuf_from_indirect(const_cast<rte_mbuf*>(m))->pool : m->pool;
 }
 
 // Copies bytes [off, off + len) of the (possibly chained) frame `m` to `dst`.
@@ -28,7 +35,10 @@ rte_mbuf* alloc_flat(rte_mempool* pool, uint32_t len, bool* too_long) {
   *too_long = len > flat_room(pool);
   if (*too_long) return nullptr;
   rte_mbuf* c = rte_pktmbuf_alloc(pool);
-  if (c != nullptr) rte_pktmbuf_append(c, static_cast<uint16_t>(len));
+  if (c != nullptr && rte_pktmbuf_append(c, static_cast<uint16_t>(len)) == nullptr) {
+    rte_pktmbuf_free(c);
+    return nullptr;
+  }
   return c;
 }
 }  // namespace
@@ -76,15 +86,15 @@ rte_mbuf* TxStage::make_variant(rte_mbuf* m, VlanId vlan, bool to_tagged) {
 }
 
 // The other form of `m` as ONE flat mbuf (for ports that cannot send chains): the whole frame
-// copied, the tag added or removed on the way. Allocated from m's own pool, whose data room
-// holds any frame the ports receive unchained.
+// copied, the tag added or removed on the way. Allocated from the packet pool m's data is in,
+// whose data room holds any frame the ports receive unchained.
 rte_mbuf* TxStage::make_flat_variant(const rte_mbuf* m, VlanId vlan, bool to_tagged) {
   const uint32_t body_off = to_tagged ? kMacBytes : kMacBytes + kTagBytes;
   if (m->pkt_len < body_off) return nullptr;
   const uint32_t body_len = m->pkt_len - body_off;
   const uint32_t len = kMacBytes + (to_tagged ? kTagBytes : 0) + body_len;
   bool too_long = false;
-  rte_mbuf* c = alloc_flat(m->pool, len, &too_long);
+  rte_mbuf* c = alloc_flat(copy_pool(m), len, &too_long);
   if (c == nullptr) return nullptr;
   auto* d = rte_pktmbuf_mtod(c, uint8_t*);
   copy_out(m, 0, kMacBytes, d);
@@ -102,7 +112,7 @@ rte_mbuf* TxStage::make_flat_variant(const rte_mbuf* m, VlanId vlan, bool to_tag
 // reference of it becomes a flat copy for that port. Null (counted) when it cannot.
 rte_mbuf* TxStage::flat_copy_for(PortId port, rte_mbuf* m) {
   bool too_long = false;
-  rte_mbuf* c = alloc_flat(m->pool, m->pkt_len, &too_long);
+  rte_mbuf* c = alloc_flat(copy_pool(m), m->pkt_len, &too_long);
   if (c != nullptr) copy_out(m, 0, m->pkt_len, rte_pktmbuf_mtod(c, uint8_t*));
   else counters_[port].count(too_long ? Drop::TxNoMultiSeg : Drop::NoMbuf);
   rte_pktmbuf_free(m);  // this port's reference (every segment carries it)
@@ -135,7 +145,7 @@ void TxStage::emit_replicated(rte_mbuf* m, VlanId vlan, bool tagged, PortMask eg
   if (!flat.empty()) {
     flat_variant = make_flat_variant(m, vlan, !tagged);
     if (flat_variant == nullptr) {
-      const Drop why = m->pkt_len + kTagBytes > flat_room(m->pool) ? Drop::TxNoMultiSeg : Drop::NoMbuf;
+      const Drop why = m->pkt_len + kTagBytes > flat_room(copy_pool(m)) ? Drop::TxNoMultiSeg : Drop::NoMbuf;
       flat.for_each([&](PortId p) { counters_[p].count(why); });
       flat = PortMask();
     }
