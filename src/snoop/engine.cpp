@@ -293,7 +293,22 @@ const Counters& Engine::counters() const { return impl_->counters; }
 
 Footprint Engine::footprint() const {
   const Impl& im = *impl_;
-  return Footprint{im.live_groups, im.groups.size(), im.timers.size()};
+  Footprint f;
+  f.live_groups = im.live_groups;
+  f.group_slots = im.groups.size();
+  f.timer_events = im.timers.size();
+  for (const Group& g : im.groups) {
+    if (!g.live) continue;
+    f.memberships += g.members.size();
+    for (const Membership& m : g.members) {
+      f.sources += m.sources.size();
+      f.max_member_sources = std::max<size_t>(f.max_member_sources, m.sources.size());
+      f.max_member_hosts = std::max<size_t>(f.max_member_hosts, m.hosts.size());
+    }
+    f.pending_queries += g.pending.size();
+    for (const PendingQuery& pq : g.pending) f.pending_sources += pq.sources.size();
+  }
+  return f;
 }
 
 const PortCounters& Engine::port_counters(PortId port) const {

@@ -185,11 +185,18 @@ struct Counters {
   uint64_t topology_queries_deferred = 0; // link-up general queries held back by the throttle
 };
 
-// What the engine holds, for tests and the fuzzer's memory invariants.
+// What the engine holds, for tests and the fuzzer's memory invariants. O(table): not for the
+// control loop.
 struct Footprint {
   size_t live_groups = 0;
   size_t group_slots = 0;       // live and free slots of the group table
   size_t timer_events = 0;      // events in the timer queue, stale ones included
+  size_t memberships = 0;       // (group, port) memberships
+  size_t sources = 0;           // source records of all memberships
+  size_t max_member_sources = 0;  // the longest source list of one membership
+  size_t max_member_hosts = 0;    // the most tracked hosts of one membership
+  size_t pending_queries = 0;     // our last-member query retransmissions in flight
+  size_t pending_sources = 0;     // sources listed in those
 };
 
 // Counters of one port (show ports).
