@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "mcsnoop/core/keyed_hash.hpp"
 #include "mcsnoop/core/port_mask.hpp"
 #include "mcsnoop/net/ip_addr.hpp"
 #include "mcsnoop/net/mcast_msg.hpp"
@@ -79,6 +80,9 @@ struct EngineConfig {
   std::vector<PortConfig> ports;        // index = PortId
   std::vector<VlanConfig> vlans;
   uint32_t max_groups = 65536;          // whole-table limit of (vlan, group) entries
+  // Key of the group index's hash (hosts choose the groups: see core/keyed_hash.hpp). Unset:
+  // a random key drawn when the engine is built. Tests may fix it to be reproducible.
+  std::optional<core::HashKey> hash_key;
 };
 
 // ---- outputs ----------------------------------------------------------------------------
