@@ -76,7 +76,9 @@ class RouterGuard(SwitchTestCase):
             self.assertEqual(leaked, [], "h3's spoofed queries reached " + w.host.name)
         routers = [r for r in switch.show("routers") if r["port"] == "h3"]
         self.assertEqual(routers, [], "h3 became a router port")
-        print("h3 drops:", {k: v for k, v in switch.port("h3")["drops"].items() if v})
+        dropped = switch.port("h3")["dropped_router_guard"]
+        self.assertGreaterEqual(dropped, SPOOFED_QUERIES, "h3's dropped_router_guard")
+        print("h3 dropped_router_guard:", dropped)
         self.stop_switch_cleanly(switch)
 
 
