@@ -223,6 +223,43 @@ void run_moves(Composition comp) {
 
 TEST_P(FreshHosts, MovedHostIsNeverSentToItsOldPort) { run_moves(GetParam()); }
 
+// The same on real lcores: the RX lcores run concurrently with each other and (on odd hosts)
+// with the control lcore applying and retiring, so the memory ordering is exercised for real.
+// Each frame to X is sent only once the frame from X has come out of the switch.
+TEST_P(FreshHosts, LaunchedLcoresNeverFloodAFreshHost) {
+  SwitchHarness sw(three_ports(), {{.id = 1}}, std::chrono::seconds(300), layout_for(GetParam()));
+  learn_neighbours(sw);
+  std::string err;
+  ASSERT_TRUE(sw.launch(&err)) << err;
+  constexpr unsigned kHosts = 100;  // the lcores share two CPUs with the test: each wait is slow
+  size_t to_h3 = 0;
+  bool timed_out = false;
+  // Waits until `port` has transmitted one frame; on odd hosts the control loop runs meanwhile.
+  auto await_one = [&](const char* port, unsigned i) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    size_t got = 0;
+    while (got == 0 && !timed_out) {
+      if (i & 1) sw.control().poll_once(sw.dp().clock().now_ms());
+      got += sw.capture(port).size();
+      to_h3 += sw.capture("h3").size();
+      timed_out = std::chrono::steady_clock::now() > deadline;
+    }
+    EXPECT_EQ(got, 1u) << "host " << i << " at " << port;
+  };
+  for (unsigned i = 0; i < kHosts && !timed_out && to_h3 == 0; ++i) {
+    const net::MacAddr x = fresh(i, 0x30);
+    sw.inject("h1", eth_frame(x, kPeer), i & 1);
+    await_one("h2", i);
+    sw.inject("h2", eth_frame(kPeer, x), (i >> 1) & 1);
+    await_one("h1", i);
+  }
+  sw.dp().stop();
+  to_h3 += sw.capture("h3").size();
+  EXPECT_FALSE(timed_out);
+  EXPECT_EQ(to_h3, 0u) << "frames to a host the switch had forwarded from were flooded";
+  EXPECT_EQ(total_drops(sw, Drop::LearnRingFull), 0u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Compositions, FreshHosts,
                          ::testing::Values(Composition::RunToCompletion, Composition::Split),
                          [](const auto& info) { return name_of(info.param); });
