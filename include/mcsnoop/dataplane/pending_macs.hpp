@@ -16,11 +16,11 @@
 // is a single atomic load or compare-and-swap: no torn pairs, no locks, no grace periods.
 // The key fits because it is hashed with a keyed BIJECTION of its 59 significant bits (47
 // address bits: the group bit of a unicast address is always clear; 12 VLAN bits): the top
-// kBucketBits bits of the mix pick the bucket and the other 48 are stored, so a stored
+// kBucketBits bits of the mix pick the bucket and the other 47 are stored, so a stored
 // remainder matches exactly one key in that bucket (never a false match, never a wrong port). The seed keeps hosts
 // from aiming their addresses at one bucket.
 //
-// Slot word: remainder (48 bits) | port (6) | move (1) | tag (8) | present (1).
+// Slot word: remainder (47 bits, then one clear bit) | port (6) | move (1) | tag (8) | present (1).
 // * move: the record overrides a MAC table entry on another port (the host moved, or was seen
 //   on two ports before the table caught up). While any move record is live
 //   (moves_pending()), destination hits consult this table too; otherwise only misses do, so
@@ -49,9 +49,10 @@ namespace mcsnoop::dataplane {
 
 class PendingMacs {
  public:
-  static constexpr unsigned kBucketBits = 11;
+  static constexpr unsigned kBucketBits = 12;
   static constexpr unsigned kSlotsPerBucket = 8;
-  static constexpr unsigned kSlots = kSlotsPerBucket << kBucketBits;  // 16,384 records, 128 KiB
+  static constexpr unsigned kSlots = kSlotsPerBucket << kBucketBits;  // 32,768 records, 256 KiB
+  static_assert(kSlots <= 65536, "a ticket names its slot in 16 bits");
 
   // What a worker wrote, for its LearnEvent: the slot and the exact word, so that the control
   // lcore (retire) or the worker itself (rollback) undoes only that write.
@@ -111,8 +112,8 @@ class PendingMacs {
 
  private:
   static constexpr unsigned kKeyBits = 59;
-  static constexpr unsigned kRemBits = kKeyBits - kBucketBits;  // 48
-  static_assert(kRemBits == 48, "the word's upper 16 bits are the ticket's word_hi");
+  static constexpr unsigned kRemBits = kKeyBits - kBucketBits;  // 47; bit 47 of a word is 0
+  static_assert(kRemBits <= 48, "the word's upper 16 bits are the ticket's word_hi");
   static constexpr uint64_t kKeyMask = (uint64_t{1} << kKeyBits) - 1;
   static constexpr uint64_t kRemMask = (uint64_t{1} << kRemBits) - 1;
   static constexpr unsigned kPortShift = 48;
