@@ -74,6 +74,23 @@ def wait_until(check, what, timeout=10.0, interval=0.1):
         time.sleep(interval)
 
 
+ICMP_ECHO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "icmp_echo.py")
+ICMP_ECHO_REPLY, ICMP_ECHO_REQUEST = 0, 8
+
+
+def ping(host, address, count, wait_s=1):
+    """icmp_echo.py in `host`: (at least one reply came back, its output)."""
+    done = subprocess.run(host.cmd(sys.executable, ICMP_ECHO, address, str(count), str(wait_s)),
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return done.returncode == 0, done.stdout.strip()
+
+
+def echoes_between(listener, a, b):
+    """The ICMP echo requests and replies between hosts `a` and `b` that `listener` saw."""
+    return [m for m in listener.icmp() if m[0] in (ICMP_ECHO_REQUEST, ICMP_ECHO_REPLY)
+            and {m[1], m[2]} == {a.ipv4, b.ipv4}]
+
+
 RAW_FRAMES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "raw_frames.py")
 
 
