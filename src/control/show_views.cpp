@@ -41,7 +41,8 @@ json ControlPlane::show_ports() const {
                    {"flooded", c.flooded},
                    {"mcast_lookups", c.mcast_lookups},
                    {"mcast_unregistered", c.mcast_unregistered},
-                   {"drops", drops_json(c)}});
+                   {"drops", drops_json(c)},
+                   {"dropped_router_guard", engine_.port_counters(p).dropped_router_guard}});
   }
   return out;
 }
@@ -87,7 +88,9 @@ json ControlPlane::show_stats() const {
         {"ignored_link_local", e.ignored_link_local}, {"ignored_ssm", e.ignored_ssm},
         {"ignored_not_multicast", e.ignored_not_multicast}, {"ignored_unknown_vlan", e.ignored_unknown_vlan},
         {"refused_port_limit", e.refused_port_limit}, {"refused_table_full", e.refused_table_full},
-        {"groups_expired", e.groups_expired}}},
+        {"groups_expired", e.groups_expired},
+        {"dropped_router_guard", e.dropped_router_guard},
+        {"topology_queries_deferred", e.topology_queries_deferred}}},
       {"mft", {{"entries", dp_.mft().size()}, {"capacity", dp_.mft().capacity()},
                {"refused_full", ms.refused_full}, {"refused_backlog", ms.refused_backlog},
                {"pending_reclaim", ms.pending}}},
