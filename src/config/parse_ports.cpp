@@ -194,6 +194,7 @@ void parse_port(const Field& item, size_t index, ParseState& st, std::vector<Cla
   if (auto f = map.take("igmp_rate_limit")) {
     if (auto v = read_number<uint32_t>(*f, diag, 1, 1'000'000)) port.igmp_rate_limit = *v;
   }
+  read_port_bridge_keys(map, port, diag);
   map.finish();
 }
 

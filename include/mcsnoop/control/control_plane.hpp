@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mcsnoop/control/bridge_monitor.hpp"
 #include "mcsnoop/control/mrd_solicitor.hpp"
 #include "mcsnoop/dataplane/dataplane.hpp"
 #include "mcsnoop/mgmt/control_server.hpp"
@@ -68,9 +69,12 @@ class ControlPlane {
   nlohmann::json show_groups() const;
   nlohmann::json show_routers() const;
   nlohmann::json show_querier() const;
+  // `port enable` {"port": NAME}: reopens a port BPDU guard shut. Throws for an unknown port.
+  nlohmann::json enable_port(const nlohmann::json& request);
 
   const snoop::Engine& engine() const { return engine_; }
   const ControlCounters& counters() const { return counters_; }
+  const BridgeMonitor& bridge() const { return bridge_; }
   mgmt::ControlServer& server() { return server_; }
 
  private:
@@ -84,6 +88,9 @@ class ControlPlane {
   // MRD solicitations (mrd_solicitor.cpp): sends what is due; returns the frames sent.
   unsigned solicit_routers(uint64_t now_ms);
   void poll_links();
+  // BPDU guard: flushes the MAC addresses of ports a worker has just shut; returns how many.
+  unsigned watch_guard();
+  void add_bridge_fields(nlohmann::json& port, PortId p) const;
   void register_handlers();
   std::string port_name(PortId p) const;
 
@@ -99,6 +106,7 @@ class ControlPlane {
   dataplane::Dataplane& dp_;
   std::vector<SolicitVlan> solicit_vlans_;  // before engine_: built from the config it takes
   MrdSolicitor solicitor_;
+  BridgeMonitor bridge_;
   snoop::Engine engine_;
   snoop::Actions actions_;
   net::McastMessage msg_;
