@@ -180,7 +180,7 @@ unsigned MacTable::usable_slots(uint32_t b, int* first) {
 
 LearnResult MacTable::learn(const MacKey& key, PortId port, uint64_t now_ms) {
   const uint64_t w = key.word();
-  if (!valid_key(w) || port >= kMaxPorts) {
+  if (!valid_key(w)) {
     ++w_.stats.refused_invalid;
     return LearnResult::TableFull;
   }
@@ -202,8 +202,8 @@ LearnResult MacTable::learn(const MacKey& key, PortId port, uint64_t now_ms) {
     // when nothing changes, so readers' copies of the line stay valid.
     if (next != word) __atomic_store_n(&word, next, __ATOMIC_RELEASE);
     if (old.port != port) {
-      --w_.port_size[old.port];
-      ++w_.port_size[port];
+      count_out(old.port);
+      count_in(port);
       ++w_.stats.moves;
       return LearnResult::Moved;
     }
@@ -233,14 +233,14 @@ LearnResult MacTable::learn(const MacKey& key, PortId port, uint64_t now_ms) {
   __atomic_store_n(&bk.value[s], MacValue::encode(port, now_ms), __ATOMIC_RELAXED);
   __atomic_store_n(&bk.key[s], w, __ATOMIC_RELEASE);
   ++w_.size;
-  ++w_.port_size[port];
+  count_in(port);
   ++w_.stats.learned;
   return LearnResult::New;
 }
 
 void MacTable::remove_slot(size_t slot) {
   Bucket& bk = r_.buckets[slot / kSlotsPerBucket];
-  --w_.port_size[MacValue::decode(bk.value[slot % kSlotsPerBucket]).port];
+  count_out(MacValue::decode(bk.value[slot % kSlotsPerBucket]).port);
   __atomic_store_n(&bk.key[slot % kSlotsPerBucket], uint64_t{0}, __ATOMIC_RELEASE);
   // Taken after the key is unlinked: once every online reader has passed a quiescent state
   // after this point, none can still hold a match on the old key.

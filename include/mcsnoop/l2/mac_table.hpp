@@ -184,11 +184,14 @@ class MacTable {
   size_t flush_all();
 
   // Port security: at most `limit` addresses learned on `port` (0 = no per-port limit, the
-  // default). Addresses already beyond a lowered limit stay until they age out.
-  void set_port_limit(PortId port, uint32_t limit) { w_.port_limit[port] = limit; }
-  uint32_t port_limit(PortId port) const { return w_.port_limit[port]; }
+  // default). Addresses already beyond a lowered limit stay until they age out. Ports are
+  // counted and limited below kMaxPorts (switch ports); others are stored without either.
+  void set_port_limit(PortId port, uint32_t limit) {
+    if (port < kMaxPorts) w_.port_limit[port] = limit;
+  }
+  uint32_t port_limit(PortId port) const { return port < kMaxPorts ? w_.port_limit[port] : 0; }
   // Addresses currently learned on `port`.
-  uint32_t port_size(PortId port) const { return w_.port_size[port]; }
+  uint32_t port_size(PortId port) const { return port < kMaxPorts ? w_.port_size[port] : 0; }
 
   size_t size() const { return w_.size; }
   uint32_t capacity() const { return w_.capacity; }
@@ -262,7 +265,14 @@ class MacTable {
   unsigned usable_slots(uint32_t b, int* first);
   void remove_slot(size_t slot);
   bool port_full(PortId port) const {
-    return w_.port_limit[port] != 0 && w_.port_size[port] >= w_.port_limit[port];
+    return port < kMaxPorts && w_.port_limit[port] != 0 && w_.port_size[port] >= w_.port_limit[port];
+  }
+  // One more / one fewer address on `port`.
+  void count_in(PortId port) {
+    if (port < kMaxPorts) ++w_.port_size[port];
+  }
+  void count_out(PortId port) {
+    if (port < kMaxPorts) --w_.port_size[port];
   }
   template <typename Pred>
   size_t remove_if(Pred pred);
