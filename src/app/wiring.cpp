@@ -81,6 +81,7 @@ snoop::EngineConfig make_engine_config(const config::Config& cfg, const std::arr
     pc.max_groups = p.max_groups;
     pc.flood_unregistered = p.flood_unregistered;
     pc.flood_reports = p.flood_reports;
+    pc.router_guard = p.router_guard;
     e.ports.push_back(pc);
   }
   for (const config::Vlan& v : cfg.vlans) {

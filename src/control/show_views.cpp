@@ -46,7 +46,8 @@ json ControlPlane::show_ports() const {
                    {"flooded", c.flooded},
                    {"mcast_lookups", c.mcast_lookups},
                    {"mcast_unregistered", c.mcast_unregistered},
-                   {"drops", drops_json(c)}});
+                   {"drops", drops_json(c)},
+                   {"dropped_router_guard", engine_.port_counters(p).dropped_router_guard}});
     add_bridge_fields(out.back(), p);
   }
   return out;
@@ -80,6 +81,11 @@ json ControlPlane::show_stats() const {
         {"queries_sent", counters_.queries_built},
         {"mrd_solicitations_sent", counters_.mrd_solicitations_sent},
         {"mft_refused", counters_.mft_refused},
+        {"mft_retry_pending", mft_retry_.size()},
+        {"mft_retried", counters_.mft_retried},
+        {"mft_retry_dropped", counters_.mft_retry_dropped},
+        {"query_frames_split", counters_.query_frames_split},
+        {"tx_oversize", counters_.frames_oversize},
         {"no_mbuf", counters_.frames_lost_no_mbuf},
         {"link_changes", counters_.link_changes}}},
       {"snooping",
@@ -88,9 +94,12 @@ json ControlPlane::show_stats() const {
         {"ignored_link_local", e.ignored_link_local}, {"ignored_ssm", e.ignored_ssm},
         {"ignored_not_multicast", e.ignored_not_multicast}, {"ignored_unknown_vlan", e.ignored_unknown_vlan},
         {"refused_port_limit", e.refused_port_limit}, {"refused_table_full", e.refused_table_full},
-        {"groups_expired", e.groups_expired}}},
+        {"groups_expired", e.groups_expired},
+        {"dropped_router_guard", e.dropped_router_guard},
+        {"topology_queries_deferred", e.topology_queries_deferred}}},
       {"mft", {{"entries", dp_.mft().size()}, {"capacity", dp_.mft().capacity()},
-               {"refused_full", ms.refused_full}, {"pending_reclaim", ms.pending}}},
+               {"refused_full", ms.refused_full}, {"refused_backlog", ms.refused_backlog},
+               {"pending_reclaim", ms.pending}}},
       {"mac_table", {{"entries", dp_.macs().size()}, {"learn_events", counters_.learn_events},
                      {"learned", counters_.macs_learned}, {"moved", counters_.macs_moved},
                      {"aged", counters_.macs_aged}, {"full", counters_.mac_table_full},

@@ -33,7 +33,9 @@ Ms member_left(const Membership& m, Ms now) {
 // speed depends on how much of the slot array stays in cache, and with max_groups up to 16 M
 // a pre-sized array would be tens of MB of mostly empty slots before the first join.
 Engine::Impl::Impl(EngineConfig c)
-    : cfg(std::move(c)), index(std::min<uint32_t>(cfg.max_groups == 0 ? 1024 : cfg.max_groups, 4096)) {
+    : cfg(std::move(c)),
+      hash_key(cfg.hash_key.value_or(core::HashKey::random())),
+      index(std::min<uint32_t>(cfg.max_groups == 0 ? 1024 : cfg.max_groups, 4096)) {
   vlan_slots.fill(kNoVlan);
   port_groups.assign(kMaxPorts, 0);
   for (PortId p = 0; p < cfg.ports.size() && p < kMaxPorts; ++p) {
@@ -50,7 +52,8 @@ Engine::Impl::Impl(EngineConfig c)
       fs.family = f;
       fs.active = vc.snooping && (f == net::Family::V4 || vc.mld);
       vc.members.for_each([&](PortId p) {
-        if (port_cfg(p).router == RouterMode::Always) fs.routers.fixed.set(p);
+        // Guard wins over `always`: a guarded port is never a router port.
+        if (port_cfg(p).router == RouterMode::Always && !port_cfg(p).router_guard) fs.routers.fixed.set(p);
       });
       QuerierState& q = fs.querier;
       const std::optional<net::IpAddr>& addr = f == net::Family::V4 ? vc.querier.address : vc.querier.address6;
@@ -70,21 +73,6 @@ const PortConfig& Engine::Impl::port_cfg(PortId p) const {
 VlanState* Engine::Impl::vlan_state(VlanId id) {
   if (id >= vlan_slots.size() || vlan_slots[id] == kNoVlan) return nullptr;
   return &vlans[vlan_slots[id]];
-}
-
-uint64_t Engine::Impl::group_hash(VlanId vlan, const net::IpAddr& g) {
-  // Both halves of the address and the VLAN, mixed (murmur3 finalizer): IPv4 groups differ
-  // only in the last 4 bytes, so no part of the key may be left unmixed.
-  uint64_t lo, hi;
-  std::memcpy(&lo, g.bytes().data(), 8);
-  std::memcpy(&hi, g.bytes().data() + 8, 8);
-  uint64_t h = (lo * 0x9e3779b97f4a7c15ULL) ^ hi ^ (uint64_t{vlan} << 48);
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ULL;
-  h ^= h >> 33;
-  return h;
 }
 
 // ---- Impl: group table ---------------------------------------------------------------------
@@ -248,7 +236,13 @@ void Engine::start(Ms now, Actions& out) {
 }
 
 void Engine::receive(const net::McastMessage& msg, VlanId vlan, PortId port, Ms now, Actions& out) {
-  Impl& im = *impl_;
+  impl_->receive_message(msg, vlan, port, now, out);
+  impl_->bound_timers();
+}
+
+void Engine::Impl::receive_message(const net::McastMessage& msg, VlanId vlan, PortId port, Ms now,
+                                   Actions& out) {
+  Impl& im = *this;
   ++im.counters.messages;
   VlanState* vs = im.vlan_state(vlan);
   if (vs == nullptr || port >= kMaxPorts || !vs->cfg.members.test(port)) {
@@ -256,6 +250,7 @@ void Engine::receive(const net::McastMessage& msg, VlanId vlan, PortId port, Ms 
     out.packet = {PacketDisposition::Kind::Drop, PortMask()};
     return;
   }
+  if (im.router_guard_drops(msg, port, out)) return;
   FamilyState& fs = vs->of(msg.family);
   if (!fs.active) {
     // Not snooped here: the message is ordinary multicast, flooded in the VLAN.
@@ -283,6 +278,31 @@ Ms Engine::next_deadline() const { return impl_->timers.top_time(); }
 
 const Counters& Engine::counters() const { return impl_->counters; }
 
+Footprint Engine::footprint() const {
+  const Impl& im = *impl_;
+  Footprint f;
+  f.live_groups = im.live_groups;
+  f.group_slots = im.groups.size();
+  f.timer_events = im.timers.size();
+  for (const Group& g : im.groups) {
+    if (!g.live) continue;
+    f.memberships += g.members.size();
+    for (const Membership& m : g.members) {
+      f.sources += m.sources.size();
+      f.max_member_sources = std::max<size_t>(f.max_member_sources, m.sources.size());
+      f.max_member_hosts = std::max<size_t>(f.max_member_hosts, m.hosts.size());
+    }
+    f.pending_queries += g.pending.size();
+    for (const PendingQuery& pq : g.pending) f.pending_sources += pq.sources.size();
+  }
+  return f;
+}
+
+const PortCounters& Engine::port_counters(PortId port) const {
+  static const PortCounters kNone{};
+  return port < kMaxPorts ? impl_->port_counters[port] : kNone;
+}
+
 void Engine::set_link(PortId port, bool up, Ms now, Actions& out) {
   if (port >= kMaxPorts) return;
   if (up) {
@@ -290,6 +310,7 @@ void Engine::set_link(PortId port, bool up, Ms now, Actions& out) {
   } else {
     impl_->link_down(port, now, out);
   }
+  impl_->bound_timers();
 }
 
 // ---- introspection -------------------------------------------------------------------------

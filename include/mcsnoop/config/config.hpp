@@ -78,6 +78,7 @@ struct Port {
   bool flood_unregistered = false;
   bool flood_reports = false;               // also receive the VLAN's reports and leaves
   uint32_t igmp_rate_limit = 1000;          // control packets per second punted from the port
+  bool router_guard = false;                // drop and count queries, PIM hellos, MRD from the port
   // 802.1Q bridge protection (docs/configuration.md, docs/security.md).
   std::vector<uint8_t> forward_reserved;    // last bytes of 01:80:C2:00:00:xx relayed, 0x02-0x0f
   BpduMode bpdu = BpduMode::Flood;

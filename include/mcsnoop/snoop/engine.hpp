@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "mcsnoop/core/keyed_hash.hpp"
 #include "mcsnoop/core/port_mask.hpp"
 #include "mcsnoop/net/ip_addr.hpp"
 #include "mcsnoop/net/mcast_msg.hpp"
@@ -69,12 +70,19 @@ struct PortConfig {
   uint32_t max_groups = 0;              // 0 = unlimited
   bool flood_unregistered = false;
   bool flood_reports = false;           // also gets the VLAN's reports and leaves (RFC 4541 2.1.1(1))
+  // Router guard: queries, PIM hellos and MRD advertisements/terminations from this port are
+  // dropped and counted (not forwarded, no election, no timer lowering, never a router port).
+  // Not combined with RouterMode::Always (the config refuses it; the engine lets guard win).
+  bool router_guard = false;
 };
 
 struct EngineConfig {
   std::vector<PortConfig> ports;        // index = PortId
   std::vector<VlanConfig> vlans;
   uint32_t max_groups = 65536;          // whole-table limit of (vlan, group) entries
+  // Key of the group index's hash (hosts choose the groups: see core/keyed_hash.hpp). Unset:
+  // a random key drawn when the engine is built. Tests may fix it to be reproducible.
+  std::optional<core::HashKey> hash_key;
 };
 
 // ---- outputs ----------------------------------------------------------------------------
@@ -177,6 +185,27 @@ struct Counters {
   uint64_t fast_leaves = 0;              // memberships pruned at once by fast leave
   uint64_t host_leaves_kept = 0;         // leaves that kept the port: other hosts still joined
   uint64_t mrd_terminations = 0;         // RFC 4286 terminations (router port left to age)
+  uint64_t dropped_router_guard = 0;     // queries, PIM hellos, MRD adv/term dropped on guarded ports
+  uint64_t topology_queries_deferred = 0; // link-up general queries held back by the throttle
+};
+
+// What the engine holds, for tests and the fuzzer's memory invariants. O(table): not for the
+// control loop.
+struct Footprint {
+  size_t live_groups = 0;
+  size_t group_slots = 0;       // live and free slots of the group table
+  size_t timer_events = 0;      // events in the timer queue, stale ones included
+  size_t memberships = 0;       // (group, port) memberships
+  size_t sources = 0;           // source records of all memberships
+  size_t max_member_sources = 0;  // the longest source list of one membership
+  size_t max_member_hosts = 0;    // the most tracked hosts of one membership
+  size_t pending_queries = 0;     // our last-member query retransmissions in flight
+  size_t pending_sources = 0;     // sources listed in those
+};
+
+// Counters of one port (show ports).
+struct PortCounters {
+  uint64_t dropped_router_guard = 0;     // router signals dropped by this port's router guard
 };
 
 class Engine {
@@ -216,6 +245,9 @@ class Engine {
   std::vector<RouterView> routers(Ms now) const;
   std::vector<QuerierView> queriers(Ms now) const;
   const Counters& counters() const;
+  // Counters of `port`; all zero for a port the engine does not know.
+  const PortCounters& port_counters(PortId port) const;
+  Footprint footprint() const;
 
  private:
   struct Impl;
