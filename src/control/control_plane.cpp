@@ -396,6 +396,8 @@ unsigned ControlPlane::drain_learns() {
         bridge_.on_port_limit(key, ev[i].port, dp_.macs().port_limit(ev[i].port), now_ms_);
         break;
     }
+    // The table shows it now (or refused it): the workers' stand-in record can go.
+    dp_.pending_macs().retire(key.word(), ev[i].pending);
   }
   counters_.learn_events += n;
   return n;
