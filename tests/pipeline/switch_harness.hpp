@@ -39,6 +39,11 @@ struct HarnessPort {
   VlanId native = 0;
   snoop::PortConfig snoop;
   uint32_t punt_rate_pps = 100000;
+  // Bridge protection (dataplane::PortSpec has the meanings).
+  uint16_t forward_reserved = 0;
+  dataplane::BpduMode bpdu = dataplane::BpduMode::Flood;
+  std::optional<uint32_t> max_macs;
+  dataplane::StormControlSpec storm;
   bool tx_multi_seg = true;  // false: as if the device lacked RTE_ETH_TX_OFFLOAD_MULTI_SEGS
 };
 
@@ -65,6 +70,7 @@ struct HarnessLayout {
   unsigned rx_queues = 1;  // RX queues per ring ethdev (one per RX lcore to feed several)
   uint32_t mft_capacity = 4096;
   uint32_t mac_table_size = 4096;
+  uint32_t mac_move_limit = 5;
 };
 
 struct Captured {
@@ -86,6 +92,7 @@ class SwitchHarness {
     spec.lcores = layout.lcores;
     spec.mac_aging = mac_aging;
     spec.mac_table_size = layout.mac_table_size;
+    spec.mac_move_limit = layout.mac_move_limit;
     spec.mft_capacity = layout.mft_capacity;
     spec.mbufs = 8191;
     snoop::EngineConfig ecfg;
@@ -113,6 +120,10 @@ class SwitchHarness {
       ps.allowed_vlans = hp.allowed;
       ps.native_vlan = hp.native;
       ps.punt_rate_pps = hp.punt_rate_pps;
+      ps.forward_reserved = hp.forward_reserved;
+      ps.bpdu = hp.bpdu;
+      ps.max_macs = hp.max_macs;
+      ps.storm = hp.storm;
       ps.tx_multi_seg = hp.tx_multi_seg;
       spec.ports.push_back(ps);
       ecfg.ports.push_back(hp.snoop);
