@@ -346,8 +346,10 @@ const Counters& Engine::counters() const { return impl_->counters; }
 PortUsage Engine::port_usage(PortId port) const {
   const Impl& im = *impl_;
   if (port >= kMaxPorts) return {};
-  return PortUsage{im.port_groups[port], im.port_sources[port], im.port_refused_groups[port],
-                   im.port_refused_sources[port]};
+  const PortConfig& pc = im.port_cfg(port);
+  return PortUsage{im.port_groups[port],       im.port_sources[port], im.port_refused_groups[port],
+                   im.port_refused_sources[port], pc.max_groups,      pc.max_sources,
+                   pc.max_sources_per_group};
 }
 
 TableUsage Engine::table_usage() const {

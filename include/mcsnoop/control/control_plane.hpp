@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mcsnoop/control/limit_log.hpp"
 #include "mcsnoop/control/mrd_solicitor.hpp"
 #include "mcsnoop/dataplane/dataplane.hpp"
 #include "mcsnoop/mgmt/control_server.hpp"
@@ -84,6 +85,7 @@ class ControlPlane {
   // MRD solicitations (mrd_solicitor.cpp): sends what is due; returns the frames sent.
   unsigned solicit_routers(uint64_t now_ms);
   void poll_links();
+  void log_limits(uint64_t now_ms);
   void register_handlers();
   std::string port_name(PortId p) const;
 
@@ -104,6 +106,7 @@ class ControlPlane {
   net::McastMessage msg_;
   mgmt::ControlServer server_;
   ControlCounters counters_;
+  LimitLog limit_log_;
   std::vector<uint8_t> frame_buf_;
   std::vector<uint8_t> build_buf_;
   uint64_t now_ms_ = 0;

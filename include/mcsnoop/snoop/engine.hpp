@@ -195,10 +195,13 @@ struct Counters {
 // the fuzzer's invariants). Refused groups: at the port's, the VLAN's or the table's limit;
 // refused sources: at any of the three source limits.
 struct PortUsage {
-  uint32_t groups = 0;                  // memberships (<= PortConfig::max_groups)
-  uint32_t sources = 0;                 // source states (<= PortConfig::max_sources)
+  uint32_t groups = 0;                  // memberships (<= max_groups when that is not 0)
+  uint32_t sources = 0;                 // source states (<= max_sources when that is not 0)
   uint64_t refused_groups = 0;
   uint64_t refused_sources = 0;
+  uint32_t max_groups = 0;              // the port's configured limits (PortConfig)
+  uint32_t max_sources = 0;
+  uint32_t max_sources_per_group = 0;
 };
 // The whole table: learned groups and source states count towards the limits; groups with
 // static entries do not.
