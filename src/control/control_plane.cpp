@@ -37,6 +37,17 @@ constexpr unsigned kBurst = dataplane::kBurst;
 constexpr auto kSpinAfterWork = std::chrono::microseconds(500);
 constexpr auto kIdleSleep = std::chrono::microseconds(20);
 constexpr unsigned long kTimerSlackNs = 1000;
+// Refused MFT changes are retried this often, at most kMftRetryBudget per tick: a full table
+// refuses a new key in a hash lookup, so a tick costs little even with many keys waiting.
+constexpr uint64_t kMftRetryMs = 10;
+constexpr unsigned kMftRetryBudget = 1024;
+// The retry set holds at most this many keys (or the MFT's capacity, if larger): the engine
+// never publishes much more than the table holds, so more means something is badly wrong.
+constexpr size_t kMftRetryFloor = 4096;
+// One log line about refused MFT updates per this interval, with the count since the last.
+constexpr uint64_t kMftLogIntervalMs = 10'000;
+// Ethernet header of an untagged frame: what a port's MTU does not count.
+constexpr uint32_t kEthHeader = 14;
 
 unsigned family_index(net::Family f) { return f == net::Family::V4 ? 0 : 1; }
 
@@ -51,6 +62,18 @@ ControlPlane::ControlPlane(dataplane::Dataplane& dp, snoop::EngineConfig engine_
       engine_(std::move(engine_config)) {
   frame_buf_.resize(16384);
   build_buf_.reserve(2048);
+  mft_retry_limit_ = std::max<size_t>(kMftRetryFloor, dp_.mft().capacity());
+  for (PortId p = 0; p < dp_.port_count(); ++p) {
+    uint16_t mtu = RTE_ETHER_MTU;
+    if (rte_eth_dev_get_mtu(dp_.port_info(p).dpdk_port, &mtu) != 0) mtu = RTE_ETHER_MTU;
+    port_frame_limit_.push_back(mtu + kEthHeader);
+  }
+  const uint32_t room = rte_pktmbuf_data_room_size(dp_.packet_pool());
+  mbuf_frame_limit_ = room > RTE_PKTMBUF_HEADROOM ? room - RTE_PKTMBUF_HEADROOM : 0;
+}
+
+size_t ControlPlane::KeyHash::operator()(const mft::Key& k) const {
+  return mft::signature_of(mft::hash_key(), k);  // keys come from the wire: keyed
 }
 
 ControlPlane::~ControlPlane() { server_.close(); }
@@ -109,6 +132,10 @@ unsigned ControlPlane::poll_once(uint64_t now_ms) {
     dp_.mft().reclaim();
     log_limits(now_ms);
     next_housekeeping_ = now_ms + kHousekeepingMs;
+  }
+  if (!mft_retry_.empty() && now_ms >= next_mft_retry_) {
+    work += retry_mft();
+    next_mft_retry_ = now_ms + kMftRetryMs;
   }
   if (now_ms >= next_socket_poll_) {
     server_.poll();
@@ -193,15 +220,10 @@ void ControlPlane::apply(snoop::Actions& a, rte_mbuf* frame) {
   auto& state = dp_.state();
   for (const snoop::FwdUpdate& u : a.fwd) {
     const mft::Key key(u.vlan, u.group, u.source.value_or(net::IpAddr()));
-    if (u.remove) {
-      dp_.mft().erase(key);
-    } else if (!dp_.mft().set(key, u.ports & state.vlan(u.vlan).members)) {
-      ++counters_.mft_refused;
-    }
-    if (!key.is_any_source()) {
-      const unsigned fam = family_index(u.group.family());
-      state.set_has_source_entries(u.vlan, fam, dp_.mft().source_keys(u.vlan, fam) != 0);
-    }
+    const PortMask ports = u.remove ? PortMask() : u.ports & state.vlan(u.vlan).members;
+    // A newer change supersedes a refused one still waiting for its retry.
+    if (!mft_retry_.empty()) mft_retry_.erase(key);
+    if (!publish(key, ports, u.remove)) remember_refused(key, ports, u.remove);
   }
   for (const snoop::UnregisteredUpdate& u : a.unregistered)
     state.set_unregistered(u.vlan, family_index(u.family), u.ports);
@@ -219,17 +241,122 @@ void ControlPlane::apply(snoop::Actions& a, rte_mbuf* frame) {
   }
 }
 
+// ---- MFT updates and their retries ----------------------------------------------------------
+
+bool ControlPlane::publish(const mft::Key& key, PortMask ports, bool remove) {
+  mft::Table& mft = dp_.mft();
+  bool ok;
+  if (remove) {
+    // erase() is false both for an absent key (nothing to do) and for a refusal.
+    ok = mft.erase(key) || mft.lookup(key) == nullptr;
+  } else {
+    ok = mft.set(key, ports);
+  }
+  if (ok && !key.is_any_source()) {
+    const unsigned fam = family_index(key.group.family());
+    dp_.state().set_has_source_entries(key.vlan, fam, mft.source_keys(key.vlan, fam) != 0);
+  }
+  return ok;
+}
+
+void ControlPlane::remember_refused(const mft::Key& key, PortMask ports, bool remove) {
+  ++counters_.mft_refused;
+  if (mft_retry_.size() < mft_retry_limit_) {
+    if (mft_retry_.insert_or_assign(key, PendingFwd{ports, remove}).second) mft_retry_order_.push_back(key);
+  } else {
+    ++counters_.mft_retry_dropped;
+  }
+  if (now_ms_ >= mft_log_at_) {
+    const mft::Table& mft = dp_.mft();
+    spdlog::warn("MFT refused {} update(s) in the last {} s (vlan {} group {}): {} of {} entries in use, "
+                 "{} waiting for a retry, {} not retried (retry set full)",
+                 counters_.mft_refused - mft_refused_logged_, kMftLogIntervalMs / 1000, key.vlan,
+                 key.group.to_string(), mft.size(), mft.capacity(), mft_retry_.size(),
+                 counters_.mft_retry_dropped);
+    mft_refused_logged_ = counters_.mft_refused;
+    mft_log_at_ = now_ms_ + kMftLogIntervalMs;
+  }
+}
+
+unsigned ControlPlane::retry_mft() {
+  unsigned applied = 0;
+  for (unsigned budget = kMftRetryBudget; budget != 0 && !mft_retry_order_.empty(); --budget) {
+    const mft::Key key = mft_retry_order_.front();
+    mft_retry_order_.pop_front();
+    const auto it = mft_retry_.find(key);
+    if (it == mft_retry_.end()) continue;  // superseded by a later change that went in
+    if (publish(key, it->second.ports, it->second.remove)) {
+      mft_retry_.erase(it);
+      ++counters_.mft_retried;
+      ++applied;
+    } else {
+      mft_retry_order_.push_back(key);
+    }
+  }
+  // Keys superseded while waiting leave stale places behind; drop them once they dominate.
+  if (mft_retry_order_.size() > 2 * mft_retry_.size() + kMftRetryBudget) {
+    std::erase_if(mft_retry_order_, [this](const mft::Key& k) { return !mft_retry_.contains(k); });
+  }
+  return applied;
+}
+
+// ---- frames the control plane originates ------------------------------------------------------
+
+uint32_t ControlPlane::frame_limit(PortMask egress) const {
+  uint32_t limit = mbuf_frame_limit_;
+  egress.for_each([&](PortId p) {
+    if (p < port_frame_limit_.size()) limit = std::min(limit, port_frame_limit_[p]);
+  });
+  return limit;
+}
+
 void ControlPlane::send_query(const snoop::QueryToSend& q) {
   const dataplane::VlanState& vs = dp_.state().vlan(q.vlan);
   const PortMask egress = q.egress & vs.members;
   if (egress.empty()) return;
   // The source MAC is the first egress port's own address, as a router's would be.
   const auto first = static_cast<PortId>(std::countr_zero(egress.bits()));
-  build_query_frame(q, dp_.port_info(first).mac, build_buf_);
-  if (transmit(build_buf_, q.vlan, egress)) ++counters_.queries_built;
+  const uint8_t* mac = dp_.port_info(first).mac;
+  const uint32_t limit = frame_limit(egress);
+  const size_t per_frame = query_sources_per_frame(q, limit);
+  if (per_frame == 0) {
+    ++counters_.frames_oversize;
+    return;
+  }
+  // A source list longer than one frame holds goes out in several queries (RFC 3376 4.1.8):
+  // every source is asked about, as the engine expects after lowering their timers.
+  const size_t total = q.sources.size();
+  size_t done = 0;
+  unsigned frames = 0;
+  do {
+    const size_t count = std::min(per_frame, total - done);
+    rte_mbuf* m = rte_pktmbuf_alloc(dp_.packet_pool());
+    if (m == nullptr) {
+      ++counters_.frames_lost_no_mbuf;
+      return;
+    }
+    const uint32_t room = std::min<uint32_t>(limit, rte_pktmbuf_tailroom(m));
+    const uint32_t len = build_query_frame_into({rte_pktmbuf_mtod(m, uint8_t*), room}, q, done, count, mac);
+    if (len == 0 || rte_pktmbuf_append(m, static_cast<uint16_t>(len)) == nullptr) {
+      rte_pktmbuf_free(m);
+      ++counters_.frames_oversize;
+      return;
+    }
+    emit_built(m, q.vlan, egress);
+    ++frames;
+    done += count;
+  } while (done < total);
+  ++counters_.queries_built;
+  counters_.query_frames_split += frames - 1;
 }
 
-bool ControlPlane::transmit(const std::vector<uint8_t>& frame, VlanId vlan, PortMask egress) {
+bool ControlPlane::transmit(std::span<const uint8_t> frame, VlanId vlan, PortMask egress) {
+  // Refused before the copy: rte_pktmbuf_append takes a 16-bit length, and a frame over the
+  // MTU would be dropped by the NIC (or sent oversized by a virtual device).
+  if (frame.size() > frame_limit(egress)) {
+    ++counters_.frames_oversize;
+    return false;
+  }
   rte_mbuf* m = rte_pktmbuf_alloc(dp_.packet_pool());
   if (m == nullptr) {
     ++counters_.frames_lost_no_mbuf;
@@ -238,12 +365,16 @@ bool ControlPlane::transmit(const std::vector<uint8_t>& frame, VlanId vlan, Port
   auto* dst = reinterpret_cast<uint8_t*>(rte_pktmbuf_append(m, static_cast<uint16_t>(frame.size())));
   if (dst == nullptr) {
     rte_pktmbuf_free(m);
-    ++counters_.frames_lost_no_mbuf;
+    ++counters_.frames_oversize;
     return false;
   }
   std::memcpy(dst, frame.data(), frame.size());
-  dp_.control_tx().emit(m, vlan, /*tagged=*/false, egress, dp_.state().vlan(vlan).untagged);
+  emit_built(m, vlan, egress);
   return true;
+}
+
+void ControlPlane::emit_built(rte_mbuf* m, VlanId vlan, PortMask egress) {
+  dp_.control_tx().emit(m, vlan, /*tagged=*/false, egress, dp_.state().vlan(vlan).untagged);
 }
 
 // ---- learning, links -----------------------------------------------------------------------

@@ -10,7 +10,8 @@
 
 #include <rte_malloc.h>
 #include <rte_prefetch.h>
-#include <rte_random.h>
+
+#include "mcsnoop/core/keyed_hash.hpp"
 
 namespace mcsnoop::l2 {
 namespace {
@@ -64,7 +65,9 @@ MacTable::MacTable(mft::RcuDomain& rcu, uint32_t capacity, int socket_id) {
       std::bit_ceil(uint64_t{w_.capacity} * kSlotsPerCapacity / kSlotsPerBucket);
   r_.bucket_mask = static_cast<uint32_t>(buckets - 1);
   r_.shift = 64 - static_cast<unsigned>(std::countr_zero(buckets));
-  r_.seed = rte_rand();  // rte_rand is seeded from the OS at EAL start-up
+  // From the kernel's random pool, per table: rte_rand() falls back to the TSC as its seed
+  // when DPDK was built without getentropy(), which a host could narrow down.
+  r_.seed = core::HashKey::random().w[0];
 
   w_.retire_token = std::make_unique<uint64_t[]>(buckets * kSlotsPerBucket);  // zeroed
   const size_t bytes = buckets * sizeof(Bucket);

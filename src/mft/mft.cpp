@@ -41,7 +41,20 @@ int keys_differ(const void* a, const void* b, size_t /*len*/) {
   return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) | (x4 ^ y4)) != 0;
 }
 
+// rte_hash's hash function for the MFT: signature_of under the process key (init value and
+// length unused: every key is a Key).
+uint32_t rte_signature(const void* key, uint32_t /*key_len*/, uint32_t /*init_val*/) {
+  Key k;
+  std::memcpy(static_cast<void*>(&k), key, sizeof k);
+  return signature_of(hash_key(), k);
+}
+
 }  // namespace
+
+const core::HashKey& hash_key() {
+  static const core::HashKey key = core::HashKey::random();
+  return key;
+}
 
 Table::Table(RcuDomain& rcu, uint32_t capacity, int socket_id)
     : rcu_(rcu),
@@ -51,8 +64,9 @@ Table::Table(RcuDomain& rcu, uint32_t capacity, int socket_id)
       // readers quiesce; beyond that the writer is outrunning stalled readers and updates are
       // refused rather than memory growing without bound.
       dq_capacity_(2 * capacity_),
-      hash_("mft", capacity_ + capacity_ / 4, sizeof(Key), rcu, socket_id, &keys_differ),
-      seed_(hash_.seed()),
+      hash_("mft", capacity_ + capacity_ / 4, sizeof(Key), rcu, socket_id, &rte_signature, 0,
+            &keys_differ),
+      key_(hash_key()),
       // Every live entry, every entry waiting in the defer queue, and the one set() makes
       // before it retires the old: the pool never runs dry before the table refuses.
       pool_(std::make_unique<detail::EntryPool>(capacity_ + dq_capacity_ + 1, socket_id)) {

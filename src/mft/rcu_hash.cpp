@@ -6,8 +6,6 @@
 #include <string>
 
 #include <rte_errno.h>
-#include <rte_hash_crc.h>
-#include <rte_random.h>
 
 namespace mcsnoop::mft {
 
@@ -32,16 +30,16 @@ constexpr uint32_t kReclaimBatch = 64;
 }  // namespace
 
 RcuHash::RcuHash(std::string_view prefix, uint32_t entries, uint32_t key_len, RcuDomain& rcu,
-                 int socket_id, rte_hash_cmp_eq_t equal)
+                 int socket_id, rte_hash_function hash, uint32_t hash_init,
+                 rte_hash_cmp_eq_t equal)
     : entries_(entries) {
   const std::string name = unique_object_name(prefix);
   rte_hash_parameters params{};
   params.name = name.c_str();
   params.entries = entries;
   params.key_len = key_len;
-  params.hash_func = rte_hash_crc;
-  seed_ = static_cast<uint32_t>(rte_rand());
-  params.hash_func_init_val = seed_;
+  params.hash_func = hash;
+  params.hash_func_init_val = hash_init;
   params.socket_id = socket_id;
   // Lock-free readers and one writer. No EXT_TABLE: the owners size the table with headroom
   // so cuckoo insertion does not fail, and lookups never walk overflow chains.

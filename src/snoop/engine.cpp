@@ -33,7 +33,9 @@ Ms member_left(const Membership& m, Ms now) {
 // speed depends on how much of the slot array stays in cache, and with max_groups up to 16 M
 // a pre-sized array would be tens of MB of mostly empty slots before the first join.
 Engine::Impl::Impl(EngineConfig c)
-    : cfg(std::move(c)), index(std::min<uint32_t>(cfg.max_groups == 0 ? 1024 : cfg.max_groups, 4096)) {
+    : cfg(std::move(c)),
+      hash_key(cfg.hash_key.value_or(core::HashKey::random())),
+      index(std::min<uint32_t>(cfg.max_groups == 0 ? 1024 : cfg.max_groups, 4096)) {
   vlan_slots.fill(kNoVlan);
   port_groups.assign(kMaxPorts, 0);
   port_sources.assign(kMaxPorts, 0);
@@ -73,21 +75,6 @@ const PortConfig& Engine::Impl::port_cfg(PortId p) const {
 VlanState* Engine::Impl::vlan_state(VlanId id) {
   if (id >= vlan_slots.size() || vlan_slots[id] == kNoVlan) return nullptr;
   return &vlans[vlan_slots[id]];
-}
-
-uint64_t Engine::Impl::group_hash(VlanId vlan, const net::IpAddr& g) {
-  // Both halves of the address and the VLAN, mixed (murmur3 finalizer): IPv4 groups differ
-  // only in the last 4 bytes, so no part of the key may be left unmixed.
-  uint64_t lo, hi;
-  std::memcpy(&lo, g.bytes().data(), 8);
-  std::memcpy(&hi, g.bytes().data() + 8, 8);
-  uint64_t h = (lo * 0x9e3779b97f4a7c15ULL) ^ hi ^ (uint64_t{vlan} << 48);
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ULL;
-  h ^= h >> 33;
-  return h;
 }
 
 // ---- Impl: group table ---------------------------------------------------------------------

@@ -17,6 +17,7 @@
 
 #include "compact_vec.hpp"
 #include "filter_rows.hpp"
+#include "group_hash.hpp"
 #include "mcsnoop/snoop/engine.hpp"
 #include "membership.hpp"
 #include "open_hash_index.hpp"
@@ -180,7 +181,7 @@ struct Engine::Impl {
   // ---- configuration lookups
   const PortConfig& port_cfg(PortId p) const;
   VlanState* vlan_state(VlanId id);
-  static uint64_t group_hash(VlanId vlan, const net::IpAddr& g);
+  uint64_t group_hash(VlanId vlan, const net::IpAddr& g) const { return snoop::group_hash(hash_key, vlan, g); }
 
   // ---- group table (engine.cpp)
   Group* find_group(VlanId vlan, const net::IpAddr& g);
@@ -275,6 +276,7 @@ struct Engine::Impl {
   std::array<uint16_t, 4096> vlan_slots;
   std::vector<Group> groups;
   std::vector<uint32_t> free_groups;
+  core::HashKey hash_key;  // of group_hash(); before index, which is built with it
   GroupIndex index;
   uint32_t live_groups = 0;
   std::vector<uint32_t> port_groups;       // memberships per port (max_groups)

@@ -95,6 +95,15 @@ class OpenHashIndex {
     --count_;
   }
 
+  // How many slots past its home slot `value` (present under `hash`) sits: the extra probes a
+  // lookup of it costs. For tests of the hash's spread.
+  uint32_t displacement(uint64_t hash, uint32_t value) const {
+    const uint32_t h = home(hash);
+    uint32_t i = h;
+    while (slots_[i].value != value) i = (i + 1) & mask_;
+    return (i - h) & mask_;
+  }
+
   // Starts fetching the home slot of `hash`: a hint that find(hash, ...) follows shortly.
   void prefetch(uint64_t hash) const { __builtin_prefetch(&slots_[home(hash)]); }
 

@@ -12,9 +12,12 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -22,6 +25,7 @@
 #include "mcsnoop/control/limit_log.hpp"
 #include "mcsnoop/control/mrd_solicitor.hpp"
 #include "mcsnoop/dataplane/dataplane.hpp"
+#include "mcsnoop/mft/key.hpp"
 #include "mcsnoop/mgmt/control_server.hpp"
 #include "mcsnoop/net/decode.hpp"
 #include "mcsnoop/snoop/engine.hpp"
@@ -33,8 +37,12 @@ struct ControlCounters {
   uint64_t decoded = 0;
   uint64_t flooded_unrecognized = 0;   // unknown IGMP types etc. (RFC 4541 2.1.1(3))
   uint64_t decode_errors[net::kDecodeResultCount] = {};
-  uint64_t mft_refused = 0;            // table full / backlog: the group stays unregistered
-  uint64_t queries_built = 0;
+  uint64_t mft_refused = 0;            // MFT updates refused (table full, bucket full, backlog)
+  uint64_t mft_retried = 0;            // refused updates applied later by a retry
+  uint64_t mft_retry_dropped = 0;      // refused with the retry set full: not retried (logged)
+  uint64_t queries_built = 0;          // queries sent (a split query counts once)
+  uint64_t query_frames_split = 0;     // extra frames of queries split at the egress MTU
+  uint64_t frames_oversize = 0;        // originated frames refused: larger than an mbuf or the MTU
   uint64_t mrd_solicitations_sent = 0; // RFC 4286 solicitations (one per port, VLAN and family)
   uint64_t frames_lost_no_mbuf = 0;
   uint64_t learn_events = 0;
@@ -72,6 +80,9 @@ class ControlPlane {
 
   const snoop::Engine& engine() const { return engine_; }
   const ControlCounters& counters() const { return counters_; }
+  // MFT updates refused and waiting for their retry (at most mft_retry_limit()).
+  size_t mft_retry_pending() const { return mft_retry_.size(); }
+  size_t mft_retry_limit() const { return mft_retry_limit_; }
   mgmt::ControlServer& server() { return server_; }
 
  private:
@@ -79,9 +90,21 @@ class ControlPlane {
   unsigned drain_learns();
   void handle_control_frame(rte_mbuf* m);
   void apply(snoop::Actions& actions, rte_mbuf* frame);
+  // Applies one forwarding change to the MFT; false when the table refused it.
+  bool publish(const mft::Key& key, PortMask ports, bool remove);
+  // A refused change: remembered (latest wins) and retried by retry_mft() until it is applied.
+  void remember_refused(const mft::Key& key, PortMask ports, bool remove);
+  // Retries up to a budget of remembered changes, oldest first. Returns how many were applied.
+  unsigned retry_mft();
   void send_query(const snoop::QueryToSend& q);
-  // Sends the untagged `frame` into `vlan` out of `egress`; false when no mbuf was left.
-  bool transmit(const std::vector<uint8_t>& frame, VlanId vlan, PortMask egress);
+  // Largest untagged frame every port of `egress` carries (MTU + Ethernet header), and that one
+  // mbuf of the packet pool holds.
+  uint32_t frame_limit(PortMask egress) const;
+  // Sends the untagged `frame` into `vlan` out of `egress`; false (counted) when no mbuf was
+  // left, or when the frame is larger than frame_limit(egress) (frames_oversize).
+  bool transmit(std::span<const uint8_t> frame, VlanId vlan, PortMask egress);
+  // Hands a built frame in `m` to the control TX path.
+  void emit_built(rte_mbuf* m, VlanId vlan, PortMask egress);
   // MRD solicitations (mrd_solicitor.cpp): sends what is due; returns the frames sent.
   unsigned solicit_routers(uint64_t now_ms);
   void poll_links();
@@ -109,6 +132,24 @@ class ControlPlane {
   LimitLog limit_log_;
   std::vector<uint8_t> frame_buf_;
   std::vector<uint8_t> build_buf_;
+
+  // Refused MFT changes waiting for a retry: the latest wanted state per key, and the keys in
+  // the order they are retried (round robin; a key may appear here after it left the map).
+  struct PendingFwd {
+    PortMask ports;
+    bool remove = false;
+  };
+  struct KeyHash {
+    size_t operator()(const mft::Key& k) const;
+  };
+  std::unordered_map<mft::Key, PendingFwd, KeyHash> mft_retry_;
+  std::deque<mft::Key> mft_retry_order_;
+  size_t mft_retry_limit_ = 0;
+  uint64_t next_mft_retry_ = 0;
+  uint64_t mft_log_at_ = 0;          // rate limit of the MFT refusal log line
+  uint64_t mft_refused_logged_ = 0;  // mft_refused when it was last logged
+  std::vector<uint32_t> port_frame_limit_;  // per port: MTU + Ethernet header
+  uint32_t mbuf_frame_limit_ = 0;           // data room of one packet-pool mbuf after headroom
   uint64_t now_ms_ = 0;
   uint64_t last_work_cycles_ = 0;  // step(): when poll_once() last found work
   bool timer_slack_set_ = false;

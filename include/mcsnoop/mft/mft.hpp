@@ -12,6 +12,11 @@
 // table does it. Key slots of
 // erased keys are recycled the same way, by the hash's own defer queue (mft/rcu_hash.hpp).
 //
+// Hashing: keys are (VLAN, group, source) chosen by hosts. The signature rte_hash places them by
+// (both cuckoo buckets derive from it) is core::keyed_hash under a random per-process key,
+// never CRC32-C: with CRC a host could compute 16 (S,G) keys sharing a victim (*,G)'s two
+// buckets for any seed, and the victim's join would be refused (docs/security.md).
+//
 // Capacity: at most `capacity` keys; a set() for a new key beyond that returns false and
 // counts `refused_full`. The hash has 25 % more key slots than the capacity, so keys erased
 // but still in their grace period do not make room for fewer live ones, and the cuckoo
@@ -21,15 +26,16 @@
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <vector>
 
 #include <rte_hash.h>
-#include <rte_hash_crc.h>
 #include <rte_prefetch.h>
 #include <rte_rcu_qsbr.h>
 
+#include "mcsnoop/core/keyed_hash.hpp"
 #include "mcsnoop/core/port_mask.hpp"
 #include "mcsnoop/mft/entry.hpp"
 #include "mcsnoop/mft/key.hpp"
@@ -38,6 +44,21 @@
 
 namespace mcsnoop::mft {
 namespace detail { class EntryPool; }
+
+// The MFT's hash key: random, drawn from the kernel once per process (at the first Table).
+// Any thread, after that first construction.
+const core::HashKey& hash_key();
+
+// The 32-bit signature rte_hash places `key` by, under `k`: both bucket choices come from it.
+inline uint32_t signature_of(const core::HashKey& k, const Key& key) {
+  static_assert(sizeof(Key) == 36);
+  // Word by word, as the key builders store it (key.hpp): one load per store, no copy of the
+  // key through the stack.
+  const auto* b = reinterpret_cast<const uint8_t*>(&key);
+  using detail::load32, detail::load64;
+  const uint64_t h = core::keyed_hash(k, load64(b), load64(b + 8), load64(b + 16), load64(b + 24), load32(b + 32));
+  return static_cast<uint32_t>(h ^ (h >> 32));
+}
 
 // Writer-side counters (read them on the control lcore).
 struct Stats {
@@ -122,9 +143,9 @@ class Table {
     return lookup_bulk(ptrs, sigs, n, out);
   }
 
-  // The signature rte_hash gives `key`, computed inline (CRC32-C instructions) rather than
-  // through the hash's function pointer, one call per key. Pure; any thread.
-  uint32_t signature(const Key& key) const { return rte_hash_crc(&key, sizeof(Key), seed_); }
+  // The signature rte_hash gives `key` (signature_of under the table's key), computed inline
+  // rather than through the hash's function pointer, one call per key. Pure; any thread.
+  uint32_t signature(const Key& key) const { return signature_of(key_, key); }
 
   // lookup_bulk() for keys whose signature() the caller computed, e.g. while the key was hot.
   uint64_t lookup_bulk(const Key* const keys[], const uint32_t sigs[], unsigned n,
@@ -164,7 +185,7 @@ class Table {
   uint32_t capacity_;
   uint32_t dq_capacity_;
   RcuHash hash_;
-  uint32_t seed_;  // hash_.seed(), next to the other fields the readers touch
+  core::HashKey key_;  // hash_key(), next to the other fields the readers touch
   std::unique_ptr<detail::EntryPool> pool_;  // outlives dq_: ~Table deletes dq_ in its body
   rte_rcu_qsbr_dq* dq_ = nullptr;
   size_t size_ = 0;

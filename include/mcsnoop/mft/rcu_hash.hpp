@@ -7,8 +7,9 @@
 // the free list after a grace period (on later deletes, or when an insert runs out of slots).
 // Values are NOT managed here: each table handles its own (see mft::Table).
 //
-// Keys are hashed with CRC32-C and a per-process random seed, so hosts that choose group or
-// MAC addresses cannot aim collisions at a bucket.
+// The owner chooses the hash function (rte_hash_function and its init value): tables filled
+// from the wire pass a keyed one (the MFT: mft::signature_of), never CRC32-C, whose collisions
+// do not depend on its seed.
 //
 // Thread safety: construction and destruction on the writer thread, with no reader active.
 #pragma once
@@ -34,22 +35,21 @@ class RcuHash {
   // Throws std::runtime_error when DPDK cannot create the hash or attach it to the domain.
   // `equal` (optional) replaces rte_hash's key comparison, which has built-in versions only for
   // some key lengths and otherwise calls memcmp; it returns 0 for equal keys, like memcmp.
+  // `hash` with `hash_init` is what rte_hash calls for the key functions without a
+  // precomputed signature; callers that pass signatures must compute the same value.
   RcuHash(std::string_view prefix, uint32_t entries, uint32_t key_len, RcuDomain& rcu,
-          int socket_id, rte_hash_cmp_eq_t equal = nullptr);
+          int socket_id, rte_hash_function hash, uint32_t hash_init,
+          rte_hash_cmp_eq_t equal = nullptr);
   ~RcuHash();
   RcuHash(const RcuHash&) = delete;
   RcuHash& operator=(const RcuHash&) = delete;
 
   rte_hash* get() const { return h_; }
   uint32_t entries() const { return entries_; }
-  // The seed of the hash's CRC32-C: rte_hash_crc(key, key_len, seed()) is the signature
-  // rte_hash computes for a key, for callers that hash keys themselves (..._with_hash_...).
-  uint32_t seed() const { return seed_; }
 
  private:
   rte_hash* h_ = nullptr;
   uint32_t entries_ = 0;
-  uint32_t seed_ = 0;
 };
 
 }  // namespace mcsnoop::mft

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "mcsnoop/core/keyed_hash.hpp"
 #include "mcsnoop/core/port_mask.hpp"
 #include "mcsnoop/net/ip_addr.hpp"
 #include "mcsnoop/net/mcast_msg.hpp"
@@ -84,6 +85,9 @@ struct EngineConfig {
   // Whole-table limits of what reports create (static entries excluded); 0 = unlimited.
   uint32_t max_groups = 65536;          // learned (vlan, group) entries
   uint32_t max_sources = 65536;         // source states, summed over every membership
+  // Key of the group index's hash (hosts choose the groups: see core/keyed_hash.hpp). Unset:
+  // a random key drawn when the engine is built. Tests may fix it to be reproducible.
+  std::optional<core::HashKey> hash_key;
 };
 
 // ---- outputs ----------------------------------------------------------------------------

@@ -3,11 +3,15 @@
 #include <bit>
 #include <cstring>
 #include <cstdint>
+#include <cstddef>
+#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "eal_env.hpp"
+#include <rte_hash_crc.h>
+
 #include "mcsnoop/mft/mft.hpp"
 
 namespace mcsnoop::mft {
@@ -317,6 +321,114 @@ TEST_F(MftTest, ForEachVisitsEveryKeyOnce) {
   });
   EXPECT_EQ(visits, 20u);
   EXPECT_EQ(seen, (uint64_t{1} << 20) - 1);
+}
+
+// ---- keyed hashing (issue 8) ---------------------------------------------------------------
+
+namespace crafted {
+
+// What a host can compute offline against a CRC32-C keyed table: CRC with an init value is
+// affine over GF(2), crc(seed, k ^ d) = crc(seed, k) ^ crc(0, d) for keys of one length, so a
+// difference d with crc(0, d) == 0 gives a key with k's signature under every seed. The sources
+// are the attacker's: 128 free bits of an IPv6 (S,G) key, 32 equations, at least 96 solutions.
+// Returns `n` distinct (S,G) keys of `victim`'s group whose CRC32-C equals the victim's for any
+// seed, i.e. which all land in the victim's primary and secondary rte_hash buckets.
+std::vector<Key> colliding_with(const Key& victim, size_t n) {
+  constexpr unsigned kSourceOffset = offsetof(Key, source);
+  struct Row {
+    uint32_t crc;               // crc(0, combination)
+    std::array<uint8_t, 16> combo;  // which source bits make it up
+  };
+  std::vector<Row> rows;
+  for (unsigned bit = 0; bit < 128; ++bit) {
+    Key d;
+    std::memset(static_cast<void*>(&d), 0, sizeof d);
+    reinterpret_cast<uint8_t*>(&d)[kSourceOffset + bit / 8] = static_cast<uint8_t>(1u << (bit % 8));
+    Row r{rte_hash_crc(&d, sizeof d, 0), {}};
+    r.combo[bit / 8] = static_cast<uint8_t>(1u << (bit % 8));
+    rows.push_back(r);
+  }
+  // Gaussian elimination on the 32-bit images; rows reduced to 0 span the kernel.
+  size_t pivot_row = 0;
+  for (unsigned b = 0; b < 32 && pivot_row < rows.size(); ++b) {
+    size_t p = pivot_row;
+    while (p < rows.size() && !(rows[p].crc >> b & 1)) ++p;
+    if (p == rows.size()) continue;
+    std::swap(rows[p], rows[pivot_row]);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      if (i != pivot_row && (rows[i].crc >> b & 1)) {
+        rows[i].crc ^= rows[pivot_row].crc;
+        for (unsigned j = 0; j < 16; ++j) rows[i].combo[j] ^= rows[pivot_row].combo[j];
+      }
+    }
+    ++pivot_row;
+  }
+  std::vector<std::array<uint8_t, 16>> kernel;
+  for (const Row& r : rows)
+    if (r.crc == 0) kernel.push_back(r.combo);
+  // Sums of pairs of kernel vectors are kernel vectors too: plenty of distinct sources.
+  std::vector<Key> keys;
+  for (size_t i = 0; i < kernel.size() && keys.size() < n; ++i) {
+    for (size_t j = i; j < kernel.size() && keys.size() < n; ++j) {
+      std::array<uint8_t, 16> s = kernel[i];
+      if (j != i)
+        for (unsigned k = 0; k < 16; ++k) s[k] ^= kernel[j][k];
+      Key k = victim;
+      std::memcpy(reinterpret_cast<uint8_t*>(&k) + kSourceOffset, s.data(), 16);
+      keys.push_back(k);
+    }
+  }
+  return keys;
+}
+
+}  // namespace crafted
+
+const IpAddr kVictimGroup = IpAddr::v6({0xff, 0x0e, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12, 0x34});
+
+// The crafted keys really defeat a CRC32-C rte_hash, whatever its seed: every one has the
+// victim's signature, and once 16 of them (two buckets of 8) are in, the victim's own key has
+// no slot left although the table is nearly empty.
+TEST(MftKeyedHashTest, CraftedKeysFillTheVictimsBucketsOfACrcHash) {
+  const Key victim = Key::any_source(kVlan, kVictimGroup);
+  const std::vector<Key> attack = crafted::colliding_with(victim, 16);
+  ASSERT_EQ(attack.size(), 16u);
+  for (uint32_t seed : {0u, 0x12345678u, 0xdeadbeefu}) {
+    for (const Key& k : attack) ASSERT_EQ(rte_hash_crc(&k, sizeof k, seed), rte_hash_crc(&victim, sizeof victim, seed));
+  }
+  rte_hash_parameters params{};
+  const std::string name = unique_object_name("crcmft");
+  params.name = name.c_str();
+  params.entries = 1024;
+  params.key_len = sizeof(Key);
+  params.hash_func = rte_hash_crc;
+  params.hash_func_init_val = 0x9e3779b9;
+  params.socket_id = SOCKET_ID_ANY;
+  params.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF;
+  rte_hash* h = rte_hash_create(&params);
+  ASSERT_NE(h, nullptr);
+  for (const Key& k : attack) ASSERT_GE(rte_hash_add_key(h, &k), 0);
+  EXPECT_LT(rte_hash_add_key(h, &victim), 0) << "the victim's (*,G) was refused by a 1024-key table holding 16";
+  rte_hash_free(h);
+}
+
+// The MFT must not be so defeated: the same keys (and many more of them) go in, and the
+// victim's join after them still gets its entry.
+TEST_F(MftTest, CrcCollidingKeysDoNotBlockAVictimsGroup) {
+  const Key victim = Key::any_source(kVlan, kVictimGroup);
+  const std::vector<Key> attack = crafted::colliding_with(victim, 64);
+  ASSERT_EQ(attack.size(), 64u);
+  for (const Key& k : attack) ASSERT_TRUE(table_.set(k, ports({1}))) << "insert " << table_.size();
+  EXPECT_TRUE(table_.set(victim, ports({2})));
+  const Entry* e = table_.lookup(victim);
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->ports, ports({2}));
+  EXPECT_EQ(table_.stats().refused_full, 0u);
+  // The data path's own signature path finds them too.
+  const Entry* out[Table::kMaxBulk];
+  std::vector<Key> all(attack.begin(), attack.begin() + Table::kMaxBulk - 1);
+  all.push_back(victim);
+  EXPECT_EQ(std::popcount(table_.lookup_bulk(all.data(), static_cast<unsigned>(all.size()), out)),
+            static_cast<int>(all.size()));
 }
 
 }  // namespace
