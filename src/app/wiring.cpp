@@ -90,6 +90,7 @@ snoop::EngineConfig make_engine_config(const config::Config& cfg, const std::arr
     pc.max_sources = p.max_sources;
     pc.flood_unregistered = p.flood_unregistered;
     pc.flood_reports = p.flood_reports;
+    pc.router_guard = p.router_guard;
     e.ports.push_back(pc);
   }
   for (const config::Vlan& v : cfg.vlans) {

@@ -127,6 +127,22 @@ bool read_port_vlans(MapReader& map, std::optional<VlanMode> mode, Port& port, D
   return ok;
 }
 
+// router_guard: a guarded port is never a router port, so `multicast_router: always` on the
+// same port is a contradiction the operator must resolve (read after multicast_router).
+void read_router_guard(MapReader& map, Port& port, Diagnostics& diag) {
+  auto f = map.take("router_guard");
+  if (!f) return;
+  auto v = read_bool(*f, diag);
+  if (!v) return;
+  if (*v && port.multicast_router == RouterMode::Always) {
+    diag.error(f->line, f->path,
+               "cannot be combined with multicast_router: always (a guarded port is never a router "
+               "port); remove one of them");
+    return;
+  }
+  port.router_guard = *v;
+}
+
 void parse_port(const Field& item, size_t index, ParseState& st, std::vector<Claim>& claims) {
   Diagnostics& diag = st.diag;
   Port& port = st.cfg.ports.emplace_back();
@@ -202,6 +218,7 @@ void parse_port(const Field& item, size_t index, ParseState& st, std::vector<Cla
   if (auto f = map.take("igmp_rate_limit")) {
     if (auto v = read_number<uint32_t>(*f, diag, 1, 1'000'000)) port.igmp_rate_limit = *v;
   }
+  read_router_guard(map, port, diag);
   map.finish();
 }
 

@@ -383,12 +383,15 @@ unsigned ControlPlane::drain_learns() {
   dataplane::LearnEvent ev[kBurst];
   const unsigned n = rte_ring_sc_dequeue_burst_elem(dp_.learn_ring(), ev, sizeof(ev[0]), kBurst, nullptr);
   for (unsigned i = 0; i < n; ++i) {
-    switch (dp_.macs().learn(l2::MacKey::from_bytes(ev[i].mac, ev[i].vlan), ev[i].port, now_ms_)) {
+    const l2::MacKey key = l2::MacKey::from_bytes(ev[i].mac, ev[i].vlan);
+    switch (dp_.macs().learn(key, ev[i].port, now_ms_)) {
       case l2::LearnResult::New: ++counters_.macs_learned; break;
       case l2::LearnResult::Moved: ++counters_.macs_moved; break;
       case l2::LearnResult::Refreshed: break;
       case l2::LearnResult::TableFull: ++counters_.mac_table_full; break;
     }
+    // The table shows it now (or refused it): the workers' stand-in record can go.
+    dp_.pending_macs().retire(key.word(), ev[i].pending);
   }
   counters_.learn_events += n;
   return n;

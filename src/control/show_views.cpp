@@ -51,6 +51,7 @@ json ControlPlane::show_ports() const {
                    {"mcast_lookups", c.mcast_lookups},
                    {"mcast_unregistered", c.mcast_unregistered},
                    {"drops", drops_json(c)},
+                   {"dropped_router_guard", engine_.port_counters(p).dropped_router_guard},
                    {"snooping", snooping_json(engine_.port_usage(p))}});
   }
   return out;
@@ -101,7 +102,9 @@ json ControlPlane::show_stats() const {
         {"refused_vlan_limit", e.refused_vlan_limit}, {"refused_source_limit", e.refused_source_limit},
         {"refused_port_sources", e.refused_port_sources}, {"refused_table_sources", e.refused_table_sources},
         {"groups", table.groups}, {"static_groups", table.static_groups}, {"sources", table.sources},
-        {"groups_expired", e.groups_expired}}},
+        {"groups_expired", e.groups_expired},
+        {"dropped_router_guard", e.dropped_router_guard},
+        {"topology_queries_deferred", e.topology_queries_deferred}}},
       {"mft", {{"entries", dp_.mft().size()}, {"capacity", dp_.mft().capacity()},
                {"refused_full", ms.refused_full}, {"refused_backlog", ms.refused_backlog},
                {"pending_reclaim", ms.pending}}},

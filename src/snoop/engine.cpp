@@ -55,7 +55,8 @@ Engine::Impl::Impl(EngineConfig c)
       fs.family = f;
       fs.active = vc.snooping && (f == net::Family::V4 || vc.mld);
       vc.members.for_each([&](PortId p) {
-        if (port_cfg(p).router == RouterMode::Always) fs.routers.fixed.set(p);
+        // Guard wins over `always`: a guarded port is never a router port.
+        if (port_cfg(p).router == RouterMode::Always && !port_cfg(p).router_guard) fs.routers.fixed.set(p);
       });
       QuerierState& q = fs.querier;
       const std::optional<net::IpAddr>& addr = f == net::Family::V4 ? vc.querier.address : vc.querier.address6;
@@ -295,7 +296,13 @@ void Engine::start(Ms now, Actions& out) {
 }
 
 void Engine::receive(const net::McastMessage& msg, VlanId vlan, PortId port, Ms now, Actions& out) {
-  Impl& im = *impl_;
+  impl_->receive_message(msg, vlan, port, now, out);
+  impl_->bound_timers();
+}
+
+void Engine::Impl::receive_message(const net::McastMessage& msg, VlanId vlan, PortId port, Ms now,
+                                   Actions& out) {
+  Impl& im = *this;
   ++im.counters.messages;
   VlanState* vs = im.vlan_state(vlan);
   if (vs == nullptr || port >= kMaxPorts || !vs->cfg.members.test(port)) {
@@ -303,6 +310,7 @@ void Engine::receive(const net::McastMessage& msg, VlanId vlan, PortId port, Ms 
     out.packet = {PacketDisposition::Kind::Drop, PortMask()};
     return;
   }
+  if (im.router_guard_drops(msg, port, out)) return;
   FamilyState& fs = vs->of(msg.family);
   if (!fs.active) {
     // Not snooped here: the message is ordinary multicast, flooded in the VLAN.
@@ -349,6 +357,31 @@ uint32_t Engine::vlan_groups(VlanId vlan) const {
   return vs == nullptr ? 0 : vs->learned_groups;
 }
 
+Footprint Engine::footprint() const {
+  const Impl& im = *impl_;
+  Footprint f;
+  f.live_groups = im.live_groups;
+  f.group_slots = im.groups.size();
+  f.timer_events = im.timers.size();
+  for (const Group& g : im.groups) {
+    if (!g.live) continue;
+    f.memberships += g.members.size();
+    for (const Membership& m : g.members) {
+      f.sources += m.sources.size();
+      f.max_member_sources = std::max<size_t>(f.max_member_sources, m.sources.size());
+      f.max_member_hosts = std::max<size_t>(f.max_member_hosts, m.hosts.size());
+    }
+    f.pending_queries += g.pending.size();
+    for (const PendingQuery& pq : g.pending) f.pending_sources += pq.sources.size();
+  }
+  return f;
+}
+
+const PortCounters& Engine::port_counters(PortId port) const {
+  static const PortCounters kNone{};
+  return port < kMaxPorts ? impl_->port_counters[port] : kNone;
+}
+
 void Engine::set_link(PortId port, bool up, Ms now, Actions& out) {
   if (port >= kMaxPorts) return;
   if (up) {
@@ -356,6 +389,7 @@ void Engine::set_link(PortId port, bool up, Ms now, Actions& out) {
   } else {
     impl_->link_down(port, now, out);
   }
+  impl_->bound_timers();
 }
 
 // ---- introspection -------------------------------------------------------------------------

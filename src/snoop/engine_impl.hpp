@@ -30,6 +30,7 @@ inline constexpr uint32_t kMaxSourcesPerMembership = Membership::kMaxSources;  /
 inline constexpr uint32_t kMaxHostsPerMembership = 32;     // beyond: stop concluding "last host left"
 inline constexpr Ms kMinLoweredTimer{100};                 // E35: never race in-flight reports
 inline constexpr Ms kDefaultMrdInterval{20'000};           // RFC 4286 AdvertisementInterval
+inline constexpr size_t kTimerQueueSlack = 1024;           // stale events tolerated beyond 2 x owners
 
 struct PendingQuery {
   uint16_t port = 0;
@@ -144,6 +145,9 @@ struct QuerierState {
   Ms oldest_until{0};
   uint8_t startup_left = 0;
   Ms next_general = kNever;
+  // Link-up general queries (RFC 4541 2.1.1(4)), at most one per topology_query_gap().
+  Ms topology_allowed{0};        // the next one may go at or after this time
+  bool topology_pending = false; // a link came up before topology_allowed: one query then
   Ms armed_at = kNever;
 };
 
@@ -174,6 +178,21 @@ struct Params {
   Ms gmi() const { return robustness * query_interval + query_response_interval; }
   Ms oqpi() const { return robustness * query_interval + query_response_interval / 2; }
 };
+
+// Bounds on the values adopted from an elected querier that is not us (a documented deviation
+// from RFC 3376 8: one spoofed query must neither silence our querier for long nor keep
+// stale memberships for hours). See docs/conformance.md.
+struct AdoptedBounds {
+  uint32_t min_qrv, max_qrv;   // QRV in [configured robustness, max(configured, 7)]
+  Ms min_qqi, max_qqi;         // QQI in [QI / 2 (at least 1 s), 2 x QI]
+  Ms max_mrt;                  // general-query MRT at most max(QI, QRI)
+  Ms max_oqpi;                 // Other Querier Present Interval at most max(R, 2) x QI + QRI / 2
+};
+AdoptedBounds adopted_bounds(const Timers& t);
+// The least time between two link-up general queries into one VLAN and family: the Query
+// Response Interval (at least 1 s), since hosts still timing their answer to the last query
+// answer a new one no sooner (RFC 3376 5.2).
+Ms topology_query_gap(const Timers& t);
 
 struct Engine::Impl {
   explicit Impl(EngineConfig c);
@@ -215,6 +234,9 @@ struct Engine::Impl {
   };
   SourceCap source_cap(PortId port, const Membership& m) const;
 
+  // ---- dispatch (engine.cpp): Engine::receive() without the timer-queue bound
+  void receive_message(const net::McastMessage& msg, VlanId vlan, PortId port, Ms now, Actions& out);
+
   // ---- bursts (burst.cpp): cache hints for a message that receive() will get soon
   void prefetch_slots(const Received& in) const;  // its records' index slots
   void prefetch_state(const Received& in) const;  // their groups' hot lines and memberships
@@ -231,6 +253,9 @@ struct Engine::Impl {
                        RowContext& cx, bool is_leave, Ms now, Actions& out);
 
   // ---- queries and router discovery (queries.cpp)
+  // Router guard: true (and out.packet = Drop, counted) when `msg` is a router signal from a
+  // guarded port.
+  bool router_guard_drops(const net::McastMessage& msg, PortId port, Actions& out);
   void receive_query(VlanState& vs, FamilyState& fs, const net::McastMessage& msg, PortId port,
                      Ms now, Actions& out);
   void receive_router_signal(VlanState& vs, FamilyState& fs, const net::McastMessage& msg,
@@ -252,6 +277,7 @@ struct Engine::Impl {
   void arm_querier(VlanState& vs, FamilyState& fs);
   QueryToSend own_query(const VlanState& vs, const FamilyState& fs, Ms now) const;
   void send_general_query(VlanState& vs, FamilyState& fs, Ms now, Actions& out);
+  void request_topology_query(VlanState& vs, FamilyState& fs, Ms now, Actions& out);  // throttled
   void send_topology_query(VlanState& vs, FamilyState& fs, Ms now, Actions& out);
   void send_pending(VlanState& vs, FamilyState& fs, Group& g, PendingQuery& pq, Ms now,
                     Actions& out);
@@ -268,6 +294,10 @@ struct Engine::Impl {
   void run_group_timers(Group& g, Ms now, Actions& out);
   void link_down(PortId port, Ms now, Actions& out);
   void link_up(PortId port, Ms now, Actions& out);
+  // Keeps the timer queue within a constant factor of its owners: called after every public
+  // call that can arm timers.
+  void bound_timers();
+  bool timer_current(const TimerEvent& e) const;
 
   PortMask vlan_egress(const VlanState& vs) const { return vs.cfg.members & link_up_mask; }
 
@@ -289,6 +319,7 @@ struct Engine::Impl {
   PortMask flood_reports;                  // ports with flood_reports: every report goes there too
   TimerQueue timers;
   Counters counters;
+  std::array<PortCounters, kMaxPorts> port_counters{};
   bool started = false;
 
   // Scratch buffers reused by every call, so steady-state processing does not allocate.

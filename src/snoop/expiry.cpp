@@ -63,9 +63,30 @@ void Engine::Impl::link_up(PortId port, Ms now, Actions& out) {
   for (VlanState& vs : vlans) {
     if (!vs.cfg.members.test(port)) continue;
     for (FamilyState& fs : vs.fam) {
-      if (fs.active) send_topology_query(vs, fs, now, out);
+      if (fs.active) request_topology_query(vs, fs, now, out);
     }
   }
+}
+
+bool Engine::Impl::timer_current(const TimerEvent& e) const {
+  switch (e.kind) {
+    case TimerKind::Group: {
+      const Group& g = groups[e.a];
+      return g.live && g.gen == e.b && g.armed_at == e.when;
+    }
+    case TimerKind::Routers:
+      return vlans[e.a].fam[e.b].routers.armed_at == e.when;
+    case TimerKind::Querier:
+      return vlans[e.a].fam[e.b].querier.armed_at == e.when;
+  }
+  return false;
+}
+
+void Engine::Impl::bound_timers() {
+  // Each owner (a group, or a VLAN family's routers or querier) has one current event.
+  const size_t owners = size_t{live_groups} + vlans.size() * 4;
+  if (timers.size() <= 2 * owners + kTimerQueueSlack) return;
+  timers.compact([this](const TimerEvent& e) { return timer_current(e); });
 }
 
 void Engine::advance(Ms now, Actions& out) {
@@ -98,6 +119,7 @@ void Engine::advance(Ms now, Actions& out) {
       }
     }
   }
+  im.bound_timers();
 }
 
 }  // namespace mcsnoop::snoop

@@ -22,13 +22,33 @@ Params Engine::Impl::params(const VlanState& vs, const FamilyState& fs, Ms now) 
   Params p{std::max<uint32_t>(t.robustness, 1), t.query_interval, t.query_response_interval};
   if (querier_known(fs, now)) {
     // RFC 3376 4.1.6, 4.1.7: non-queriers adopt QRV and QQI of the querier unless they are 0;
-    // the general query's MRT is the querier's Query Response Interval (S10).
+    // the general query's MRT is the querier's Query Response Interval (S10). Each value is
+    // bounded around the configured one (a deviation, docs/conformance.md): the querier that
+    // wins the election may be one spoofed query from a host.
     const QuerierState& q = fs.querier;
-    if (q.other_qrv != 0) p.robustness = q.other_qrv;
-    if (q.other_qqi_s != 0) p.query_interval = Ms{int64_t{q.other_qqi_s} * 1000};
-    if (q.other_mrt_ms != 0) p.query_response_interval = Ms{q.other_mrt_ms};
+    const AdoptedBounds b = adopted_bounds(t);
+    if (q.other_qrv != 0) p.robustness = std::clamp<uint32_t>(q.other_qrv, b.min_qrv, b.max_qrv);
+    if (q.other_qqi_s != 0) p.query_interval = std::clamp(Ms{int64_t{q.other_qqi_s} * 1000}, b.min_qqi, b.max_qqi);
+    if (q.other_mrt_ms != 0) p.query_response_interval = std::min(Ms{q.other_mrt_ms}, b.max_mrt);
   }
   return p;
+}
+
+AdoptedBounds adopted_bounds(const Timers& t) {
+  AdoptedBounds b;
+  const uint32_t configured = std::max<uint32_t>(t.robustness, 1);
+  // Never fewer retransmissions than configured (shorter timers cut hosts off), never more
+  // than QRV's own limit of 7 nor than configured when that is already above 7.
+  b.min_qrv = configured;
+  b.max_qrv = std::max<uint32_t>(configured, 7);
+  b.min_qqi = std::max(Ms{1'000}, t.query_interval / 2);
+  b.max_qqi = std::max(b.min_qqi, t.query_interval * 2);
+  b.max_mrt = std::max(t.query_response_interval, t.query_interval);  // RFC 3376 8.3: QRI < QI
+  // The Other Querier Present Interval computed from the configured values, with at least two
+  // query intervals (so a querier using the largest adopted QQI keeps its role); the longest
+  // one spoofed query can silence our querier.
+  b.max_oqpi = std::max<uint32_t>(configured, 2) * t.query_interval + t.query_response_interval / 2;
+  return b;
 }
 
 Compat Engine::Impl::querier_version(const FamilyState& fs, Ms now) const {
@@ -49,7 +69,7 @@ void Engine::Impl::hear_query(VlanState& vs, FamilyState& fs, const net::McastMe
   // present, for as long as such queries keep coming (OQPI after the last one).
   if (q.own_enabled && msg.compat < q.own_version) {
     q.oldest_heard = q.oldest_until > now ? std::min(q.oldest_heard, msg.compat) : msg.compat;
-    q.oldest_until = now + before.oqpi();
+    q.oldest_until = now + std::min(before.oqpi(), adopted_bounds(vs.cfg.timers).max_oqpi);
   }
   // Election: the lowest address wins; an equal address keeps the current querier (E16).
   if (q.own_enabled && !(msg.src < q.own_addr)) return;
@@ -68,7 +88,7 @@ void Engine::Impl::hear_query(VlanState& vs, FamilyState& fs, const net::McastMe
   }
   if (qi.group.is_unspecified()) q.other_mrt_ms = qi.max_resp_ms;
   q.other_until = kNever;  // known from now on, so params() sees the adopted values
-  q.other_until = now + params(vs, fs, now).oqpi();
+  q.other_until = now + std::min(params(vs, fs, now).oqpi(), adopted_bounds(vs.cfg.timers).max_oqpi);
 }
 
 void Engine::Impl::arm_querier(VlanState& vs, FamilyState& fs) {
@@ -77,6 +97,7 @@ void Engine::Impl::arm_querier(VlanState& vs, FamilyState& fs) {
   if (q.other_present) next = std::min(next, q.other_until);
   if (q.oldest_until > Ms{0}) next = std::min(next, q.oldest_until);
   if (q.own_enabled && !q.other_present) next = std::min(next, q.next_general);
+  if (q.topology_pending) next = std::min(next, q.topology_allowed);
   timers.arm(q.armed_at, next, TimerKind::Querier, vlan_slots[vs.cfg.id], static_cast<uint32_t>(fs.family));
 }
 
@@ -94,6 +115,10 @@ void Engine::Impl::run_querier(VlanState& vs, FamilyState& fs, Ms now, Actions& 
   if (q.oldest_until > Ms{0} && q.oldest_until <= now) {
     q.oldest_until = Ms{0};
     q.oldest_heard = Compat::V3;
+  }
+  if (q.topology_pending && q.topology_allowed <= now) {
+    q.topology_pending = false;
+    send_topology_query(vs, fs, now, out);
   }
   if (querier_is_self(fs, now) && q.next_general <= now) {
     send_general_query(vs, fs, now, out);
@@ -126,8 +151,30 @@ void Engine::Impl::send_general_query(VlanState& vs, FamilyState& fs, Ms now, Ac
   ++counters.queries_sent;
 }
 
+Ms topology_query_gap(const Timers& t) { return std::max(Ms{1'000}, t.query_response_interval); }
+
+void Engine::Impl::request_topology_query(VlanState& vs, FamilyState& fs, Ms now, Actions& out) {
+  QuerierState& q = fs.querier;
+  if (!querier_is_self(fs, now) && !querier_known(fs, now)) return;  // nobody to query for
+  if (q.topology_pending) {
+    ++counters.topology_queries_deferred;  // already due at topology_allowed: one query for all
+    return;
+  }
+  if (now < q.topology_allowed) {
+    // A flapping link: the hosts were asked less than a gap ago. One query at the end of the
+    // gap covers every link that came up in between.
+    q.topology_pending = true;
+    ++counters.topology_queries_deferred;
+    arm_querier(vs, fs);
+    return;
+  }
+  send_topology_query(vs, fs, now, out);
+}
+
 void Engine::Impl::send_topology_query(VlanState& vs, FamilyState& fs, Ms now, Actions& out) {
   // RFC 4541 2.1.1(4): after a topology change, a general query on the active non-router ports.
+  // At most one per gap (request_topology_query), sent or not.
+  fs.querier.topology_allowed = now + topology_query_gap(vs.cfg.timers);
   const PortMask egress = vlan_egress(vs) & ~fs.routers.ports();
   if (egress.empty()) return;
   if (querier_is_self(fs, now)) {
@@ -150,8 +197,9 @@ void Engine::Impl::send_topology_query(VlanState& vs, FamilyState& fs, Ms now, A
   q.group = net::IpAddr::any(fs.family);
   q.max_resp_ms = q.version == Compat::V1 && fs.family == net::Family::V4
                       ? 0 : static_cast<uint32_t>(p.query_response_interval.count());
-  q.qrv = qs.other_qrv;
-  q.qqi_s = qs.other_qqi_s != 0 ? qs.other_qqi_s : static_cast<uint32_t>(p.query_interval.count() / 1000);
+  // The adopted values as bounded, so a spoofed QRV/QQI is not relayed to the hosts either.
+  q.qrv = p.robustness <= 7 ? static_cast<uint8_t>(p.robustness) : 0;
+  q.qqi_s = static_cast<uint32_t>(p.query_interval.count() / 1000);
   q.egress = egress;
   out.queries.push_back(q);
   ++counters.queries_sent;

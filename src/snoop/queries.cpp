@@ -6,6 +6,18 @@
 
 namespace mcsnoop::snoop {
 
+bool Engine::Impl::router_guard_drops(const net::McastMessage& msg, PortId port, Actions& out) {
+  // A solicitation asks routers to speak up: a host's message, flooded like any other.
+  if (msg.kind == net::MsgKind::Report || msg.kind == net::MsgKind::MrdSolicitation) return false;
+  if (!port_cfg(port).router_guard) return false;
+  // Checked before any state is touched: the message elects nobody, lowers no timer, makes
+  // no router port, and is not forwarded (a spoofed query must not reach the hosts either).
+  out.packet = {PacketDisposition::Kind::Drop, PortMask()};
+  ++counters.dropped_router_guard;
+  ++port_counters[port].dropped_router_guard;
+  return true;
+}
+
 void Engine::Impl::receive_query(VlanState& vs, FamilyState& fs, const net::McastMessage& msg,
                                  PortId port, Ms now, Actions& out) {
   ++counters.queries;

@@ -7,11 +7,19 @@
 // memberships touches the heap not at all, and advance() only pops what is due:
 // O(expired · log n), with no allocation once the heap has reached its working size.
 //
+// A deadline moved EARLIER pushes a new event and leaves the old one behind, stale until it
+// reaches the top. Lowered again and again (a host repeating a leave, another querier's
+// group-specific queries), stale events would pile up without bound, so the owner of the
+// queue calls compact() when size() grows past what its live owners can explain: it keeps
+// only the current event of each owner.
+//
 // Thread safety: none.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <tuple>
 #include <vector>
 
 namespace mcsnoop::snoop {
@@ -54,6 +62,19 @@ class TimerQueue {
   }
 
   size_t size() const { return heap_.size(); }
+
+  // Drops every event `is_current(e)` rejects and every duplicate, then rebuilds the heap:
+  // O(n log n), run when stale events outnumber the owners (amortized O(log n) per push).
+  template <class IsCurrent>
+  void compact(IsCurrent is_current) {
+    std::erase_if(heap_, [&](const TimerEvent& e) { return !is_current(e); });
+    const auto key = [](const TimerEvent& e) { return std::tuple(e.when, e.kind, e.a, e.b); };
+    std::sort(heap_.begin(), heap_.end(), [&](const TimerEvent& x, const TimerEvent& y) { return key(x) < key(y); });
+    heap_.erase(std::unique(heap_.begin(), heap_.end(),
+                            [&](const TimerEvent& x, const TimerEvent& y) { return key(x) == key(y); }),
+                heap_.end());
+    // A vector sorted by `when` is already a min-heap.
+  }
   size_t memory_bytes() const { return heap_.capacity() * sizeof(TimerEvent); }
 
  private:

@@ -1,13 +1,16 @@
-// Runs every file of the given corpus directories through the fuzz body, so the corpus (and
+// Runs every file of the given corpus directories through a fuzz target's entry point
+// (LLVMFuzzerTestOneInput, linked in from fuzz_net.cpp or fuzz_engine.cpp), so the corpus (and
 // any crash reproducer added to it) is exercised by every compiler in CI, not only by clang.
 // Exit 0 when all inputs ran; 1 on a usage error or an empty corpus. A failing input traps.
+#include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <vector>
 
-#include "fuzz_net_body.hpp"
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 
 int main(int argc, char** argv) {
   if (argc < 2) {
@@ -22,7 +25,7 @@ int main(int argc, char** argv) {
       std::ifstream in(entry.path(), std::ios::binary);
       const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
                                        std::istreambuf_iterator<char>());
-      mcsnoop::net::fuzz::run_one_input(bytes.data(), bytes.size());
+      LLVMFuzzerTestOneInput(bytes.data(), bytes.size());
       ++inputs;
     }
     if (ec) {

@@ -64,6 +64,7 @@ struct HarnessLayout {
   unsigned tx_queues = 3;
   unsigned rx_queues = 1;  // RX queues per ring ethdev (one per RX lcore to feed several)
   uint32_t mft_capacity = 4096;
+  uint32_t mac_table_size = 4096;
   // Last say over what the switch is built from (e.g. the app's wiring of a configuration's
   // limits), after the harness has filled both in.
   std::function<void(dataplane::SwitchSpec&, snoop::EngineConfig&)> configure;
@@ -86,7 +87,7 @@ class SwitchHarness {
     dataplane::SwitchSpec spec;
     spec.lcores = layout.lcores;
     spec.mac_aging = mac_aging;
-    spec.mac_table_size = 4096;
+    spec.mac_table_size = layout.mac_table_size;
     spec.mft_capacity = layout.mft_capacity;
     spec.mbufs = 8191;
     snoop::EngineConfig ecfg;

@@ -74,6 +74,7 @@ struct Port {
   bool flood_unregistered = false;
   bool flood_reports = false;               // also receive the VLAN's reports and leaves
   uint32_t igmp_rate_limit = 1000;          // control packets per second punted from the port
+  bool router_guard = false;                // drop and count queries, PIM hellos, MRD from the port
 
   // The VLANs this port carries, sorted: the access VLAN, or the trunk's allowed VLANs plus
   // its native VLAN.

@@ -74,6 +74,10 @@ struct PortConfig {
   uint32_t max_sources = 0;             // source states of all its memberships; 0 = unlimited
   bool flood_unregistered = false;
   bool flood_reports = false;           // also gets the VLAN's reports and leaves (RFC 4541 2.1.1(1))
+  // Router guard: queries, PIM hellos and MRD advertisements/terminations from this port are
+  // dropped and counted (not forwarded, no election, no timer lowering, never a router port).
+  // Not combined with RouterMode::Always (the config refuses it; the engine lets guard win).
+  bool router_guard = false;
 };
 
 // The most sources one membership may list, whatever a port's max_sources_per_group says.
@@ -193,6 +197,8 @@ struct Counters {
   uint64_t refused_vlan_limit = 0;       // new groups refused at a VLAN's max_groups
   uint64_t refused_port_sources = 0;     // sources refused at a port's max_sources
   uint64_t refused_table_sources = 0;    // sources refused at the whole table's max_sources
+  uint64_t dropped_router_guard = 0;     // queries, PIM hellos, MRD adv/term dropped on guarded ports
+  uint64_t topology_queries_deferred = 0; // link-up general queries held back by the throttle
 };
 
 // What the reports of one port hold now and how often its limits refused more (show ports,
@@ -213,6 +219,25 @@ struct TableUsage {
   uint32_t groups = 0;                  // learned groups (<= EngineConfig::max_groups)
   uint32_t static_groups = 0;           // groups with static entries
   uint64_t sources = 0;                 // source states (<= EngineConfig::max_sources)
+};
+
+// What the engine holds, for tests and the fuzzer's memory invariants. O(table): not for the
+// control loop.
+struct Footprint {
+  size_t live_groups = 0;
+  size_t group_slots = 0;       // live and free slots of the group table
+  size_t timer_events = 0;      // events in the timer queue, stale ones included
+  size_t memberships = 0;       // (group, port) memberships
+  size_t sources = 0;           // source records of all memberships
+  size_t max_member_sources = 0;  // the longest source list of one membership
+  size_t max_member_hosts = 0;    // the most tracked hosts of one membership
+  size_t pending_queries = 0;     // our last-member query retransmissions in flight
+  size_t pending_sources = 0;     // sources listed in those
+};
+
+// Counters of one port (show ports).
+struct PortCounters {
+  uint64_t dropped_router_guard = 0;     // router signals dropped by this port's router guard
 };
 
 class Engine {
@@ -256,6 +281,9 @@ class Engine {
   PortUsage port_usage(PortId port) const;   // zeros for a port beyond the configured ones
   TableUsage table_usage() const;
   uint32_t vlan_groups(VlanId vlan) const;   // learned groups of the VLAN (<= its max_groups)
+  // Counters of `port`; all zero for a port the engine does not know.
+  const PortCounters& port_counters(PortId port) const;
+  Footprint footprint() const;
 
  private:
   struct Impl;

@@ -156,6 +156,19 @@ snooping:
   EXPECT_EQ(r.errors.size(), 5u) << test::dump(r.errors);
 }
 
+TEST(LoadErrors, RouterGuardIsABooleanAndNeverAStaticRouterPort) {
+  const LoadResult r = load(R"(ports:
+  - {name: a, device: net_null0, router_guard: yes}
+  - {name: b, device: net_null1, multicast_router: always, router_guard: true}
+  - {name: c, device: net_null2, router_guard: true, multicast_router: always}
+  - {name: d, device: net_null3, multicast_router: always, router_guard: false}
+)");
+  EXPECT_TRUE(has_error(r, "ports[0].router_guard", 2, "expected true or false, got 'yes'"));
+  EXPECT_TRUE(has_error(r, "ports[1].router_guard", 3, "cannot be combined with multicast_router: always"));
+  EXPECT_TRUE(has_error(r, "ports[2].router_guard", 4, "cannot be combined with multicast_router: always"));
+  EXPECT_EQ(r.errors.size(), 3u) << test::dump(r.errors);
+}
+
 TEST(LoadErrors, SectionThatIsNotAMapping) {
   EXPECT_TRUE(only_error(load("ports: [{name: a, device: net_null0}]\nsnooping: 5\n"), "snooping", 2,
                          "expected a mapping"));

@@ -48,6 +48,7 @@ TEST(LoadValid, MinimalConfigTakesEveryContractDefault) {
   EXPECT_FALSE(p.flood_unregistered);
   EXPECT_FALSE(p.flood_reports);
   EXPECT_EQ(p.igmp_rate_limit, 1000u);
+  EXPECT_FALSE(p.router_guard);
 
   const SnoopingSettings& s = c.snooping;
   EXPECT_EQ(s.robustness, 2);
@@ -100,6 +101,8 @@ ports:
     max_groups: 0                             # per-port group limit, 0 = unlimited
     flood_unregistered: false                 # always receive unregistered multicast
     igmp_rate_limit: 1000                     # IGMP/MLD/PIM packets/s punted from this port
+    router_guard: false                       # true: queries, PIM hellos, MRD from this port are
+                                              # dropped and counted (no election, never a router)
 vlans:
   - id: 1
     snooping: true
@@ -350,6 +353,18 @@ TEST(LoadValid, ListedVlanWithoutPortsIsAWarningNotAnError) {
   ASSERT_TRUE(r.ok()) << dump(r.errors);
   EXPECT_TRUE(test::has_error(r.warnings, "vlans[1]", 4, "no port carries VLAN 99"));
   EXPECT_EQ(r.warnings.size(), 1u);
+}
+
+TEST(LoadValid, RouterGuardPerPort) {
+  const LoadResult r = load(R"(ports:
+  - {name: up, device: net_null0, multicast_router: always}
+  - {name: h1, device: net_null1, router_guard: true}
+  - {name: h2, device: net_null2, router_guard: true, multicast_router: never}
+)");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_FALSE(r.config->ports[0].router_guard);
+  EXPECT_TRUE(r.config->ports[1].router_guard);
+  EXPECT_TRUE(r.config->ports[2].router_guard);
 }
 
 TEST(LoadValid, LoadFileReadsFromDisk) {

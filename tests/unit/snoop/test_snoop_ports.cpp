@@ -107,6 +107,55 @@ TEST_F(PortTest, StaticAndNeverRouterPorts) {
   EXPECT_EQ(rx(old_report(HostA, G), H1).packet.egress, ports({H3}));
 }
 
+// ---- router guard ----------------------------------------------------------------------------
+
+TEST_F(PortTest, RouterGuardDropsRouterSignalsAndChangesNothing) {
+  cfg.ports[H2].router_guard = true;
+  enable_querier();
+  start();
+  rx(old_report(HostA, G), H1);
+  const Ms expires_before = view(G)->expires;
+  const auto dropped = [](const Actions& a) {
+    return a.packet.kind == PacketDisposition::Kind::Drop && a.packet.egress.empty();
+  };
+  EXPECT_TRUE(dropped(rx(query(Q(Router)), H2))) << "a spoofed general query reaches no host";
+  EXPECT_TRUE(dropped(rx(query(Q(Router).group(G).mrt(100)), H2)));
+  EXPECT_TRUE(dropped(rx(query(Q(ip("0.0.0.0"))), H2))) << "proxy queries too";
+  EXPECT_TRUE(dropped(rx(pim_hello(Router), H2)));
+  EXPECT_TRUE(dropped(rx(mrd(Router, MsgKind::MrdAdvertisement), H2)));
+  EXPECT_TRUE(dropped(rx(mrd(Router, MsgKind::MrdTermination), H2)));
+  EXPECT_TRUE(dropped(rx(query(Q(Router6)), H2)));
+  EXPECT_TRUE(querier().self) << "no election";
+  EXPECT_TRUE(routers().empty()) << "never a router port";
+  EXPECT_EQ(view(G)->expires, expires_before) << "no timer lowering";
+  after(1s);
+  EXPECT_TRUE(fwd(G, S1).test(H1)) << "the Q(G) with MRT 100 ms lowered nothing";
+  EXPECT_EQ(counters().dropped_router_guard, 7u);
+  EXPECT_EQ(engine->port_counters(H2).dropped_router_guard, 7u);
+  EXPECT_EQ(engine->port_counters(H1).dropped_router_guard, 0u);
+  EXPECT_EQ(counters().queries, 0u);
+  // What hosts send still works on a guarded port: reports, and MRD solicitations (flooded).
+  EXPECT_EQ(rx(mrd(Host6, MsgKind::MrdSolicitation), H2).packet.egress, ports({R, H1, H3, M}));
+  rx(old_report(HostB, G), H2);
+  EXPECT_TRUE(fwd(G, S1).test(H2));
+  EXPECT_EQ(counters().dropped_router_guard, 7u);
+}
+
+TEST_F(PortTest, RouterGuardWinsOverStaticRouterPort) {
+  cfg.ports[H3].router = RouterMode::Always;
+  cfg.ports[H3].router_guard = true;  // the config refuses this; the engine keeps the guard
+  start();
+  EXPECT_TRUE(routers().empty());
+}
+
+TEST_F(PortTest, UnguardedPortStillLearnsRouters) {
+  cfg.ports[H2].router_guard = true;
+  start();
+  rx(query(Q(Router)), H3);
+  EXPECT_EQ(router_ports(Family::V4), ports({H3}));
+  EXPECT_EQ(counters().dropped_router_guard, 0u);
+}
+
 TEST_F(PortTest, PimHelloRouterPortAgesWithHoldtime) {
   start();
   rx(pim_hello(Router, 30), H3);
