@@ -137,7 +137,8 @@ unsigned ControlPlane::poll_once(uint64_t now_ms) {
     work += retry_mft();
     next_mft_retry_ = now_ms + kMftRetryMs;
   }
-  if (now_ms >= next_socket_poll_) {
+  // A large answer in progress goes on every iteration, one slice at a time.
+  if (now_ms >= next_socket_poll_ || server_.streaming()) {
     server_.poll();
     next_socket_poll_ = now_ms + kSocketPollMs;
   }

@@ -1,5 +1,8 @@
 // The contract's `show` commands as JSON, built from the engine and the data plane counters.
 #include <cmath>
+#include <cstdint>
+#include <memory>
+#include <vector>
 
 #include "mcsnoop/control/control_plane.hpp"
 #include "mcsnoop/l2/mac_table.hpp"
@@ -115,8 +118,16 @@ json ControlPlane::show_stats() const {
 }
 
 json ControlPlane::show_groups() const {
-  json out = json::array();
-  for (const snoop::GroupView& g : engine_.groups(snoop::Ms(now_ms_))) {
+  std::vector<json> entries;
+  size_t cursor = 0;
+  show_groups_slice(cursor, SIZE_MAX, entries);
+  return json(std::move(entries));
+}
+
+bool ControlPlane::show_groups_slice(size_t& cursor, size_t max_entries, std::vector<json>& out) const {
+  std::vector<snoop::GroupView> views;
+  const bool done = engine_.groups_slice(cursor, max_entries, snoop::Ms(now_ms_), views);
+  for (const snoop::GroupView& g : views) {
     json ports = json::array();
     g.ports.for_each([&](PortId p) { ports.push_back(port_name(p)); });
     out.push_back({{"vlan", g.vlan},
@@ -127,7 +138,7 @@ json ControlPlane::show_groups() const {
                    {"static", g.is_static},
                    {"expires_s", g.is_static ? json(nullptr) : seconds(g.expires)}});
   }
-  return out;
+  return done;
 }
 
 json ControlPlane::show_routers() const {
@@ -155,10 +166,31 @@ json ControlPlane::show_querier() const {
   return out;
 }
 
+namespace {
+
+// `show groups` on the socket: a million groups take seconds to render, so the answer is made
+// kGroupsPerSlice entries per control-loop iteration (mgmt::ControlServer::on_stream) while
+// the loop keeps draining the punt ring and running timers.
+constexpr size_t kGroupsPerSlice = 512;
+
+class GroupsStream : public mgmt::ControlServer::ArrayStream {
+ public:
+  explicit GroupsStream(const ControlPlane& cp) : cp_(cp) {}
+  bool next(std::vector<json>& out) override { return cp_.show_groups_slice(cursor_, kGroupsPerSlice, out); }
+
+ private:
+  const ControlPlane& cp_;  // outlives the stream: the ControlPlane owns the server
+  size_t cursor_ = 0;
+};
+
+}  // namespace
+
 void ControlPlane::register_handlers() {
   server_.on("show ports", [this](const json&) { return show_ports(); });
   server_.on("show stats", [this](const json&) { return show_stats(); });
-  server_.on("show groups", [this](const json&) { return show_groups(); });
+  server_.on_stream("show groups", [this](const json&) -> std::unique_ptr<mgmt::ControlServer::ArrayStream> {
+    return std::make_unique<GroupsStream>(*this);
+  });
   server_.on("show routers", [this](const json&) { return show_routers(); });
   server_.on("show querier", [this](const json&) { return show_querier(); });
 }

@@ -395,9 +395,20 @@ void Engine::set_link(PortId port, bool up, Ms now, Actions& out) {
 // ---- introspection -------------------------------------------------------------------------
 
 std::vector<GroupView> Engine::groups(Ms now) const {
-  Impl& im = *impl_;
   std::vector<GroupView> views;
-  for (const Group& g : im.groups) {
+  size_t cursor = 0;
+  groups_slice(cursor, SIZE_MAX, now, views);
+  return views;
+}
+
+bool Engine::groups_slice(size_t& cursor, size_t max_views, Ms now, std::vector<GroupView>& views) const {
+  Impl& im = *impl_;
+  const size_t start = views.size();
+  // Group slots are stable while a group lives, so a slot cursor survives changes between
+  // slices (a freed slot is reused by a later group, which is then listed or not).
+  for (; cursor < im.groups.size(); ++cursor) {
+    if (views.size() - start >= max_views) return false;
+    const Group& g = im.groups[cursor];
     if (!g.live) continue;
     bool exclude = !g.static_star.empty();
     Ms expires{0};
@@ -420,7 +431,7 @@ std::vector<GroupView> Engine::groups(Ms now) const {
       views.push_back(GroupView{g.vlan, g.addr, s, exclude, im.source_ports(g, s), !dynamic, src_left});
     }
   }
-  return views;
+  return true;
 }
 
 std::vector<RouterView> Engine::routers(Ms now) const {

@@ -75,6 +75,10 @@ class ControlPlane {
   nlohmann::json show_ports() const;
   nlohmann::json show_stats() const;
   nlohmann::json show_groups() const;
+  // show_groups() in slices (Engine::groups_slice): appends the entries from `cursor` on, at
+  // least `max_entries` unless the end comes first, and returns true at the end. The control
+  // socket answers `show groups` this way, one slice per loop iteration.
+  bool show_groups_slice(size_t& cursor, size_t max_entries, std::vector<nlohmann::json>& out) const;
   nlohmann::json show_routers() const;
   nlohmann::json show_querier() const;
 

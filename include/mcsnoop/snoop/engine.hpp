@@ -274,6 +274,12 @@ class Engine {
   void set_link(PortId port, bool up, Ms now, Actions& out);
 
   std::vector<GroupView> groups(Ms now) const;
+  // groups() in slices, for tables too large to list in one go: appends the views of the groups
+  // from `cursor` on until at least `max_views` were appended (a group's (*,G) and (S,G) views
+  // are never split) or none is left, and advances `cursor`. Returns true when the listing is
+  // complete. The table may change between calls: a group created or deleted meanwhile may be
+  // listed or not, every other group is listed once. Start with cursor 0.
+  bool groups_slice(size_t& cursor, size_t max_views, Ms now, std::vector<GroupView>& out) const;
   std::vector<RouterView> routers(Ms now) const;
   std::vector<QuerierView> queriers(Ms now) const;
   const Counters& counters() const;
