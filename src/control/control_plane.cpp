@@ -105,6 +105,14 @@ bool ControlPlane::start(const std::string& socket_path, std::string* err) {
   return true;
 }
 
+// The engine's state limits, when they refuse (rate limited in LimitLog).
+void ControlPlane::log_limits(uint64_t now_ms) {
+  for (const std::string& line :
+       limit_log_.check(engine_, dp_.port_count(), [this](PortId p) { return port_name(p); }, now_ms)) {
+    spdlog::warn("{}", line);
+  }
+}
+
 std::string ControlPlane::port_name(PortId p) const {
   return p < dp_.port_count() ? dp_.port_info(p).name : "port" + std::to_string(p);
 }
@@ -131,6 +139,7 @@ unsigned ControlPlane::poll_once(uint64_t now_ms) {
     const auto aging = static_cast<uint64_t>(dp_.spec().mac_aging.count());
     counters_.macs_aged += dp_.macs().age(now_ms, aging, kMacAgeBudget);
     dp_.mft().reclaim();
+    log_limits(now_ms);
     next_housekeeping_ = now_ms + kHousekeepingMs;
   }
   if (!mft_retry_.empty() && now_ms >= next_mft_retry_) {

@@ -25,6 +25,18 @@ json drops_json(const dataplane::PortCounters& c) {
   return d;
 }
 
+// The state the port's reports hold in the engine, its limits (0 = none), and how much they
+// refused (issue 8).
+json snooping_json(const snoop::PortUsage& u) {
+  return {{"groups", u.groups},
+          {"sources", u.sources},
+          {"max_groups", u.max_groups},
+          {"max_sources", u.max_sources},
+          {"max_sources_per_group", u.max_sources_per_group},
+          {"refused_groups", u.refused_groups},
+          {"refused_sources", u.refused_sources}};
+}
+
 }  // namespace
 
 // Bridge protection per port: forwarding state (BPDU guard) and port security.
@@ -50,7 +62,8 @@ json ControlPlane::show_ports() const {
                    {"mcast_lookups", c.mcast_lookups},
                    {"mcast_unregistered", c.mcast_unregistered},
                    {"drops", drops_json(c)},
-                   {"dropped_router_guard", engine_.port_counters(p).dropped_router_guard}});
+                   {"dropped_router_guard", engine_.port_counters(p).dropped_router_guard},
+                   {"snooping", snooping_json(engine_.port_usage(p))}});
     add_bridge_fields(out.back(), p);
   }
   return out;
@@ -64,6 +77,7 @@ json ControlPlane::show_stats() const {
     if (i != static_cast<unsigned>(net::DecodeResult::Ok))
       decode[net::to_string(static_cast<net::DecodeResult>(i))] = counters_.decode_errors[i];
   const snoop::Counters& e = engine_.counters();
+  const snoop::TableUsage table = engine_.table_usage();
   const auto& ms = dp_.mft().stats();
   return {
       {"ports", dp_.port_count()},
@@ -97,6 +111,9 @@ json ControlPlane::show_stats() const {
         {"ignored_link_local", e.ignored_link_local}, {"ignored_ssm", e.ignored_ssm},
         {"ignored_not_multicast", e.ignored_not_multicast}, {"ignored_unknown_vlan", e.ignored_unknown_vlan},
         {"refused_port_limit", e.refused_port_limit}, {"refused_table_full", e.refused_table_full},
+        {"refused_vlan_limit", e.refused_vlan_limit}, {"refused_source_limit", e.refused_source_limit},
+        {"refused_port_sources", e.refused_port_sources}, {"refused_table_sources", e.refused_table_sources},
+        {"groups", table.groups}, {"static_groups", table.static_groups}, {"sources", table.sources},
         {"groups_expired", e.groups_expired},
         {"dropped_router_guard", e.dropped_router_guard},
         {"topology_queries_deferred", e.topology_queries_deferred}}},

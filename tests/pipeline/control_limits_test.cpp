@@ -135,7 +135,10 @@ TEST(ControlLimits, SourceSpecificQueryIsSplitAtTheEgressMtu) {
   v.querier.enabled = true;
   v.querier.address6 = ip("fe80::254");
   v.querier.mld_version = 2;
-  SwitchHarness sw(hosts3(), {v});
+  std::vector<HarnessPort> ports = hosts3();
+  // A membership of 100 sources: above the default max_sources_per_group (64).
+  for (HarnessPort& p : ports) p.snoop.max_sources_per_group = 1024;
+  SwitchHarness sw(ports, {v});
   sw.advance(1s);
   sw.drain_all();
 

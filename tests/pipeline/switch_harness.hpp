@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -71,6 +72,9 @@ struct HarnessLayout {
   uint32_t mft_capacity = 4096;
   uint32_t mac_table_size = 4096;
   uint32_t mac_move_limit = 5;
+  // Last say over what the switch is built from (e.g. the app's wiring of a configuration's
+  // limits), after the harness has filled both in.
+  std::function<void(dataplane::SwitchSpec&, snoop::EngineConfig&)> configure;
 };
 
 struct Captured {
@@ -150,6 +154,7 @@ class SwitchHarness {
       }
       ecfg.vlans.push_back(vc);
     }
+    if (layout.configure) layout.configure(spec, ecfg);
     std::string err;
     dp_ = dataplane::Dataplane::create(spec, &err);
     EXPECT_NE(dp_, nullptr) << err;

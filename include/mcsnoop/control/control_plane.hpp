@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mcsnoop/control/bridge_monitor.hpp"
+#include "mcsnoop/control/limit_log.hpp"
 #include "mcsnoop/control/mrd_solicitor.hpp"
 #include "mcsnoop/dataplane/dataplane.hpp"
 #include "mcsnoop/mft/key.hpp"
@@ -115,6 +116,7 @@ class ControlPlane {
   // MRD solicitations (mrd_solicitor.cpp): sends what is due; returns the frames sent.
   unsigned solicit_routers(uint64_t now_ms);
   void poll_links();
+  void log_limits(uint64_t now_ms);
   // BPDU guard: flushes the MAC addresses of ports a worker has just shut; returns how many.
   unsigned watch_guard();
   // `egress` without the ports BPDU guard has shut: the control lcore sends them nothing either.
@@ -141,6 +143,7 @@ class ControlPlane {
   net::McastMessage msg_;
   mgmt::ControlServer server_;
   ControlCounters counters_;
+  LimitLog limit_log_;
   std::vector<uint8_t> frame_buf_;
   std::vector<uint8_t> build_buf_;
 
