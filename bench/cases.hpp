@@ -30,8 +30,9 @@ const std::vector<CaseInfo>& case_list();
 // Runs case `name` (one of case_list()). EAL must be up.
 bool run_case(const std::string& name, const CaseOptions& opts, std::string* err);
 
-// Implementations (throughput_cases.cpp, join_latency.cpp).
+// Implementations (throughput_cases.cpp, join_latency.cpp, learning_case.cpp).
 bool run_throughput_case(const std::string& name, const CaseOptions& opts, std::string* err);
 bool run_join_latency(const CaseOptions& opts, std::string* err);
+bool run_learning_case(const CaseOptions& opts, std::string* err);
 
 }  // namespace mcsnoop::bench

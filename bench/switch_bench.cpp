@@ -30,12 +30,14 @@ const std::vector<CaseInfo>& case_list() {
       {"mcast-g1000-fo4", "multicast over 1,000 groups, every group on 4 sinks (input rate)"},
       {"mcast-churn", "1,000 groups while 10,000 membership changes/s take the punt path"},
       {"join-latency", "report in to the first frame of the group out, under full load"},
+      {"l2-learn", "ever-new source MACs, each followed by frames to it: learned MACs/s, floods (0)"},
   };
   return cases;
 }
 
 bool run_case(const std::string& name, const CaseOptions& opts, std::string* err) {
   if (name == "join-latency") return run_join_latency(opts, err);
+  if (name == "l2-learn") return run_learning_case(opts, err);
   return run_throughput_case(name, opts, err);
 }
 

@@ -46,7 +46,7 @@ if [ $# -gt 0 ]; then
   cases=("$@")
 else
   cases=(l2-unicast mcast-g1-fo1 mcast-g1000-fo1 mcast-g100000-fo1 mcast-g1000-fo1-pcap100k
-         mcast-g1000-fo4 mcast-churn join-latency)
+         mcast-g1000-fo4 mcast-churn join-latency l2-learn)
 fi
 
 log=$(mktemp "${TMPDIR:-/tmp}/mcsnoop-bench.XXXXXX")
@@ -95,6 +95,9 @@ awk '
     }
     if ("mcast-churn" in seen)
       printf "#   %-26s lost %d == 0  %s\n", "mcast-churn", v["mcast-churn,lost"], (v["mcast-churn,lost"] == 0 ? "met" : "MISSED")
+    if ("l2-learn" in seen)
+      printf "#   %-26s flooded %d == 0 at %.0f new MACs/s  %s\n", "l2-learn", v["l2-learn,flooded"],
+             v["l2-learn,new_macs_per_s"], (v["l2-learn,flooded"] == 0 ? "met" : "MISSED")
     if ("join-latency" in seen)
       printf "#   %-26s p99 %.1f us < 1000  %s\n", "join-latency", v["join-latency,p99_us"],
              (v["join-latency,p99_us"] < 1000 ? "met" : "MISSED")

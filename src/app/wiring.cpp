@@ -1,10 +1,14 @@
 #include "wiring.hpp"
 
+#include <algorithm>
+
 #include "mcsnoop/net/ethernet.hpp"
 
 namespace mcsnoop::app {
 
 namespace {
+
+constexpr uint64_t kMaxMftCapacity = uint64_t{1} << 24;  // mft::Table clamps to this
 
 snoop::RouterMode to_engine(config::RouterMode m) {
   switch (m) {
@@ -52,18 +56,38 @@ dataplane::SwitchSpec make_switch_spec(const config::Config& cfg) {
   s.lcores.tx = cfg.cores.tx;
   s.mac_table_size = cfg.mac_table.size;
   s.mac_aging = cfg.mac_table.aging_time;
-  s.mft_capacity = std::max<uint32_t>(1024, cfg.snooping.max_groups * 2);
+  s.mft_capacity = mft_capacity(cfg);
   return s;
+}
+
+// Every MFT key comes from the engine: one (*,G) per group and one (S,G) per distinct source
+// of a group, so the keys are at most the learned groups plus the source states (both capped
+// by the engine's table limits) plus the static entries. The margin covers a group whose
+// sources all change in one update (removals and insertions of one batch are applied in
+// address order, so insertions may come first) and keys whose slots wait for their RCU grace
+// period. With it the engine always refuses before the MFT can.
+uint32_t mft_capacity(const config::Config& cfg) {
+  static_assert(snoop::kMaxSourcesPerGroup == 1024, "config::detail::kMaxSourcesPerGroup agrees");
+  uint64_t static_keys = 0;
+  for (const config::Vlan& v : cfg.vlans) static_keys += 2 * v.static_groups.size();
+  uint32_t per_group = 0;
+  for (const config::Port& p : cfg.ports) per_group = std::max(per_group, p.max_sources_per_group);
+  const uint64_t engine_keys = uint64_t{cfg.snooping.max_groups} + cfg.snooping.max_sources + static_keys;
+  const uint64_t margin = engine_keys / 8 + uint64_t{kMaxPorts} * per_group;
+  return static_cast<uint32_t>(std::clamp<uint64_t>(engine_keys + margin, 1024, kMaxMftCapacity));
 }
 
 snoop::EngineConfig make_engine_config(const config::Config& cfg, const std::array<uint8_t, 6>& switch_mac) {
   snoop::EngineConfig e;
   e.max_groups = cfg.snooping.max_groups;
+  e.max_sources = cfg.snooping.max_sources;
   for (const config::Port& p : cfg.ports) {
     snoop::PortConfig pc;
     pc.router = to_engine(p.multicast_router);
     pc.fast_leave = p.fast_leave;
     pc.max_groups = p.max_groups;
+    pc.max_sources_per_group = p.max_sources_per_group;
+    pc.max_sources = p.max_sources;
     pc.flood_unregistered = p.flood_unregistered;
     pc.flood_reports = p.flood_reports;
     pc.router_guard = p.router_guard;
@@ -91,6 +115,8 @@ snoop::EngineConfig make_engine_config(const config::Config& cfg, const std::arr
       vc.static_groups.push_back(snoop::StaticGroup{g.group, g.source, g.ports});
     vc.members = v.members;
     vc.mrd_solicit = v.effective.mrd_solicit;
+    // Only a VLAN's own max_groups limits it; the inherited value is the table's limit.
+    vc.max_groups = v.overrides.max_groups.value_or(0);
     e.vlans.push_back(std::move(vc));
   }
   return e;

@@ -114,6 +114,7 @@ LoadResult load_string(std::string_view yaml, std::string_view origin) {
   detail::parse_cores(cores_f, root, st);
   detail::parse_ports(ports_f, root, st);
   detail::parse_snooping(snooping_f, st);
+  detail::resolve_port_limits(st);
   detail::parse_vlans(vlans_f, st);
   detail::parse_mac_table(mac_table_f, st);
   detail::parse_control(control_f, st);

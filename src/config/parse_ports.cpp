@@ -199,7 +199,15 @@ void parse_port(const Field& item, size_t index, ParseState& st, std::vector<Cla
     if (auto v = read_bool(*f, diag)) port.fast_leave = *v;
   }
   if (auto f = map.take("max_groups")) {
+    state.max_groups_given = true;
     if (auto v = read_number<uint32_t>(*f, diag, 0, kMaxTableSize)) port.max_groups = *v;
+  }
+  if (auto f = map.take("max_sources_per_group")) {
+    if (auto v = read_number<uint32_t>(*f, diag, 1, kMaxSourcesPerGroup)) port.max_sources_per_group = *v;
+  }
+  if (auto f = map.take("max_sources")) {
+    state.max_sources_given = true;
+    if (auto v = read_number<uint32_t>(*f, diag, 0, kMaxTableSize)) port.max_sources = *v;
   }
   if (auto f = map.take("flood_unregistered")) {
     if (auto v = read_bool(*f, diag)) port.flood_unregistered = *v;
@@ -235,6 +243,20 @@ void parse_ports(const std::optional<Field>& f, const Field& root, ParseState& s
   }
   std::vector<Claim> claims;
   for (size_t i = 0; i < items->size(); ++i) parse_port((*items)[i], i, st, claims);
+}
+
+// Fair shares: with every port at its share, the shares add up to no more than the table's
+// limit, so nothing one port sends can make the engine refuse another port's join.
+void resolve_port_limits(ParseState& st) {
+  Config& cfg = st.cfg;
+  if (cfg.ports.empty()) return;
+  const auto n = static_cast<uint32_t>(cfg.ports.size());
+  const uint32_t group_share = std::max<uint32_t>(1, cfg.snooping.max_groups / n);
+  const uint32_t source_share = std::max<uint32_t>(1, cfg.snooping.max_sources / n);
+  for (size_t i = 0; i < cfg.ports.size() && i < st.ports.size(); ++i) {
+    if (!st.ports[i].max_groups_given) cfg.ports[i].max_groups = group_share;
+    if (!st.ports[i].max_sources_given) cfg.ports[i].max_sources = source_share;
+  }
 }
 
 }  // namespace mcsnoop::config::detail

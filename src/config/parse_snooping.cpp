@@ -74,8 +74,13 @@ void parse_snooping(const std::optional<Field>& f, ParseState& st) {
   SnoopingOverrides given;
   SnoopingKeyFields fields;
   st.snooping_status = read_snooping_keys(map, st.diag, given, fields);
+  // Global only: a VLAN's overrides (read_snooping_keys) do not include it.
+  std::optional<uint32_t> max_sources;
+  read_optional(map, "max_sources", max_sources,
+                [&](const Field& f) { return read_number<uint32_t>(f, st.diag, 1, kMaxTableSize); });
   map.finish();
   st.cfg.snooping = given.apply_to(SnoopingSettings{});
+  if (max_sources) st.cfg.snooping.max_sources = *max_sources;
   if (st.snooping_status.timers_ok) check_timer_order(st.cfg.snooping, fields, st.diag);
 }
 

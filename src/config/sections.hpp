@@ -32,6 +32,9 @@ struct ParseState {
   struct PortState {
     bool name_ok = false;   // the name is usable as a reference target
     bool vlans_ok = false;  // mode, vlan, allowed_vlans and native_vlan all read cleanly
+    // Set when the file gives the key: otherwise the loader resolves the port's fair share.
+    bool max_groups_given = false;
+    bool max_sources_given = false;
   };
   std::vector<PortState> ports;
 
@@ -49,6 +52,8 @@ void parse_ports(const std::optional<Field>& f, const Field& root, ParseState& s
 void parse_snooping(const std::optional<Field>& f, ParseState& st);
 void parse_vlans(const std::optional<Field>& f, ParseState& st);
 void parse_mac_table(const std::optional<Field>& f, ParseState& st);
+// After ports and snooping: omitted ports[].max_groups / max_sources become fair shares.
+void resolve_port_limits(ParseState& st);
 void parse_control(const std::optional<Field>& f, ParseState& st);
 void parse_logging(const std::optional<Field>& f, ParseState& st);
 
@@ -73,6 +78,9 @@ inline constexpr Duration kMaxResponseInterval = std::chrono::milliseconds(3'174
 inline constexpr Duration kMaxIgmpV2Response = std::chrono::milliseconds(25'500);   // 8-bit 1/10 s
 inline constexpr Duration kMaxMldV1Response = std::chrono::milliseconds(65'535);    // 16-bit ms
 inline constexpr int64_t kMaxTableSize = 1 << 24;
+// The most sources one (port, group) membership may list (snoop::kMaxSourcesPerGroup; the app
+// wiring checks that the two agree).
+inline constexpr int64_t kMaxSourcesPerGroup = 1024;
 
 // Reports query_response_interval >= query_interval in resolved settings `s`, at the key of
 // `fields` (the keys a section set itself) that caused it; nothing if the section set neither.

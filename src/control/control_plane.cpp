@@ -97,6 +97,14 @@ bool ControlPlane::start(const std::string& socket_path, std::string* err) {
   return true;
 }
 
+// The engine's state limits, when they refuse (rate limited in LimitLog).
+void ControlPlane::log_limits(uint64_t now_ms) {
+  for (const std::string& line :
+       limit_log_.check(engine_, dp_.port_count(), [this](PortId p) { return port_name(p); }, now_ms)) {
+    spdlog::warn("{}", line);
+  }
+}
+
 std::string ControlPlane::port_name(PortId p) const {
   return p < dp_.port_count() ? dp_.port_info(p).name : "port" + std::to_string(p);
 }
@@ -122,13 +130,15 @@ unsigned ControlPlane::poll_once(uint64_t now_ms) {
     const auto aging = static_cast<uint64_t>(dp_.spec().mac_aging.count());
     counters_.macs_aged += dp_.macs().age(now_ms, aging, kMacAgeBudget);
     dp_.mft().reclaim();
+    log_limits(now_ms);
     next_housekeeping_ = now_ms + kHousekeepingMs;
   }
   if (!mft_retry_.empty() && now_ms >= next_mft_retry_) {
     work += retry_mft();
     next_mft_retry_ = now_ms + kMftRetryMs;
   }
-  if (now_ms >= next_socket_poll_) {
+  // A large answer in progress goes on every iteration, one slice at a time.
+  if (now_ms >= next_socket_poll_ || server_.streaming()) {
     server_.poll();
     next_socket_poll_ = now_ms + kSocketPollMs;
   }
@@ -374,12 +384,15 @@ unsigned ControlPlane::drain_learns() {
   dataplane::LearnEvent ev[kBurst];
   const unsigned n = rte_ring_sc_dequeue_burst_elem(dp_.learn_ring(), ev, sizeof(ev[0]), kBurst, nullptr);
   for (unsigned i = 0; i < n; ++i) {
-    switch (dp_.macs().learn(l2::MacKey::from_bytes(ev[i].mac, ev[i].vlan), ev[i].port, now_ms_)) {
+    const l2::MacKey key = l2::MacKey::from_bytes(ev[i].mac, ev[i].vlan);
+    switch (dp_.macs().learn(key, ev[i].port, now_ms_)) {
       case l2::LearnResult::New: ++counters_.macs_learned; break;
       case l2::LearnResult::Moved: ++counters_.macs_moved; break;
       case l2::LearnResult::Refreshed: break;
       case l2::LearnResult::TableFull: ++counters_.mac_table_full; break;
     }
+    // The table shows it now (or refused it): the workers' stand-in record can go.
+    dp_.pending_macs().retire(key.word(), ev[i].pending);
   }
   counters_.learn_events += n;
   return n;

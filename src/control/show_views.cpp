@@ -1,5 +1,8 @@
 // The contract's `show` commands as JSON, built from the engine and the data plane counters.
 #include <cmath>
+#include <cstdint>
+#include <memory>
+#include <vector>
 
 #include "mcsnoop/control/control_plane.hpp"
 #include "mcsnoop/l2/mac_table.hpp"
@@ -22,6 +25,18 @@ json drops_json(const dataplane::PortCounters& c) {
   return d;
 }
 
+// The state the port's reports hold in the engine, its limits (0 = none), and how much they
+// refused (issue 8).
+json snooping_json(const snoop::PortUsage& u) {
+  return {{"groups", u.groups},
+          {"sources", u.sources},
+          {"max_groups", u.max_groups},
+          {"max_sources", u.max_sources},
+          {"max_sources_per_group", u.max_sources_per_group},
+          {"refused_groups", u.refused_groups},
+          {"refused_sources", u.refused_sources}};
+}
+
 }  // namespace
 
 json ControlPlane::show_ports() const {
@@ -39,7 +54,8 @@ json ControlPlane::show_ports() const {
                    {"mcast_lookups", c.mcast_lookups},
                    {"mcast_unregistered", c.mcast_unregistered},
                    {"drops", drops_json(c)},
-                   {"dropped_router_guard", engine_.port_counters(p).dropped_router_guard}});
+                   {"dropped_router_guard", engine_.port_counters(p).dropped_router_guard},
+                   {"snooping", snooping_json(engine_.port_usage(p))}});
   }
   return out;
 }
@@ -52,6 +68,7 @@ json ControlPlane::show_stats() const {
     if (i != static_cast<unsigned>(net::DecodeResult::Ok))
       decode[net::to_string(static_cast<net::DecodeResult>(i))] = counters_.decode_errors[i];
   const snoop::Counters& e = engine_.counters();
+  const snoop::TableUsage table = engine_.table_usage();
   const auto& ms = dp_.mft().stats();
   return {
       {"ports", dp_.port_count()},
@@ -85,6 +102,9 @@ json ControlPlane::show_stats() const {
         {"ignored_link_local", e.ignored_link_local}, {"ignored_ssm", e.ignored_ssm},
         {"ignored_not_multicast", e.ignored_not_multicast}, {"ignored_unknown_vlan", e.ignored_unknown_vlan},
         {"refused_port_limit", e.refused_port_limit}, {"refused_table_full", e.refused_table_full},
+        {"refused_vlan_limit", e.refused_vlan_limit}, {"refused_source_limit", e.refused_source_limit},
+        {"refused_port_sources", e.refused_port_sources}, {"refused_table_sources", e.refused_table_sources},
+        {"groups", table.groups}, {"static_groups", table.static_groups}, {"sources", table.sources},
         {"groups_expired", e.groups_expired},
         {"dropped_router_guard", e.dropped_router_guard},
         {"topology_queries_deferred", e.topology_queries_deferred}}},
@@ -98,8 +118,16 @@ json ControlPlane::show_stats() const {
 }
 
 json ControlPlane::show_groups() const {
-  json out = json::array();
-  for (const snoop::GroupView& g : engine_.groups(snoop::Ms(now_ms_))) {
+  std::vector<json> entries;
+  size_t cursor = 0;
+  show_groups_slice(cursor, SIZE_MAX, entries);
+  return json(std::move(entries));
+}
+
+bool ControlPlane::show_groups_slice(size_t& cursor, size_t max_entries, std::vector<json>& out) const {
+  std::vector<snoop::GroupView> views;
+  const bool done = engine_.groups_slice(cursor, max_entries, snoop::Ms(now_ms_), views);
+  for (const snoop::GroupView& g : views) {
     json ports = json::array();
     g.ports.for_each([&](PortId p) { ports.push_back(port_name(p)); });
     out.push_back({{"vlan", g.vlan},
@@ -110,7 +138,7 @@ json ControlPlane::show_groups() const {
                    {"static", g.is_static},
                    {"expires_s", g.is_static ? json(nullptr) : seconds(g.expires)}});
   }
-  return out;
+  return done;
 }
 
 json ControlPlane::show_routers() const {
@@ -138,10 +166,31 @@ json ControlPlane::show_querier() const {
   return out;
 }
 
+namespace {
+
+// `show groups` on the socket: a million groups take seconds to render, so the answer is made
+// kGroupsPerSlice entries per control-loop iteration (mgmt::ControlServer::on_stream) while
+// the loop keeps draining the punt ring and running timers.
+constexpr size_t kGroupsPerSlice = 512;
+
+class GroupsStream : public mgmt::ControlServer::ArrayStream {
+ public:
+  explicit GroupsStream(const ControlPlane& cp) : cp_(cp) {}
+  bool next(std::vector<json>& out) override { return cp_.show_groups_slice(cursor_, kGroupsPerSlice, out); }
+
+ private:
+  const ControlPlane& cp_;  // outlives the stream: the ControlPlane owns the server
+  size_t cursor_ = 0;
+};
+
+}  // namespace
+
 void ControlPlane::register_handlers() {
   server_.on("show ports", [this](const json&) { return show_ports(); });
   server_.on("show stats", [this](const json&) { return show_stats(); });
-  server_.on("show groups", [this](const json&) { return show_groups(); });
+  server_.on_stream("show groups", [this](const json&) -> std::unique_ptr<mgmt::ControlServer::ArrayStream> {
+    return std::make_unique<GroupsStream>(*this);
+  });
   server_.on("show routers", [this](const json&) { return show_routers(); });
   server_.on("show querier", [this](const json&) { return show_querier(); });
 }

@@ -9,6 +9,7 @@
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
+#include <rte_random.h>
 
 #include "mcsnoop/dataplane/mbuf_meta.hpp"
 #include "mcsnoop/l2/mac_table.hpp"
@@ -91,6 +92,7 @@ std::unique_ptr<Dataplane> Dataplane::create(const SwitchSpec& spec, std::string
     dp->rcu_ = std::make_unique<mft::RcuDomain>(rx_lcores);
     dp->mft_ = std::make_unique<mft::Table>(*dp->rcu_, spec.mft_capacity);
     dp->macs_ = std::make_unique<l2::MacTable>(*dp->rcu_, spec.mac_table_size);
+    dp->pending_macs_ = std::make_unique<PendingMacs>(rte_rand());
   } catch (const std::exception& e) {
     *err = std::string("cannot create tables: ") + e.what();
     return nullptr;
@@ -133,6 +135,7 @@ std::unique_ptr<Dataplane> Dataplane::create(const SwitchSpec& spec, std::string
   shared.rcu = dp->rcu_.get();
   shared.punt = dp->punt_;
   shared.learn = dp->learn_;
+  shared.pending = dp->pending_macs_.get();
   shared.clock = &dp->clock_;
   shared.mac_refresh_ms = std::max<uint64_t>(1000, static_cast<uint64_t>(spec.mac_aging.count()) / 4);
   std::vector<uint32_t> rates(nports);

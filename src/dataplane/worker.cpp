@@ -102,6 +102,8 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
     mac_flush_epoch_ = epoch;
     learn_filter_.clear();
   }
+  // Read before this burst's MAC table lookups: see resolve_destinations().
+  const bool moves_pending = t_.pending->moves_pending();
 
   // Frames decided in this burst, in arrival order. `entry` is an MFT hit whose ports are read
   // only in the delivery loop, so the prefetch issued by the lookup has time to land.
@@ -174,7 +176,7 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
       const uint64_t src = l2::MacKey::from_bytes(eth + 6, vlan).word();
       if (src != last_src) {
         last_src = src;
-        if (!learn_filter_.settled(src, in, now_ms_)) {
+        if (!source_settled(src, in, moves_pending)) {
           mac_keys[nmac] = l2::MacKey::from_word(src);
           mac_owner[nmac] = np;
           mac_is_dst[nmac] = false;
@@ -279,38 +281,27 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
     }
   }
 
-  // Learning and unicast destinations: one bulk lookup for both.
+  // Learning and unicast destinations: one bulk lookup for both. Sources are learned first, so
+  // a destination learned earlier in this very burst is known to resolve_destinations().
   if (nmac) {
     uint64_t values[2 * kBurst];
     static_assert(2 * kBurst <= l2::MacTable::kMaxBulk, "one bulk lookup per burst");
     const uint64_t hits = t_.macs->lookup_bulk(mac_keys, nmac, values);
+    bool moved = false;
+    for (unsigned k = 0; k < nmac; ++k)
+      if (!mac_is_dst[k]) moved |= learn_source(mac_keys[k], (hits >> k) & 1, values[k], in, now_cycles, moves_pending, pc);
+    int dst_port[2 * kBurst];
+    resolve_destinations(mac_keys, mac_is_dst, nmac, hits, values, moves_pending || moved, dst_port);
     for (unsigned k = 0; k < nmac; ++k) {
-      const bool hit = (hits >> k) & 1;
-      if (mac_is_dst[k]) {
-        // A known MAC goes to its port (nowhere if that is the ingress port); unknown floods.
-        Pending& p = pend[mac_owner[k]];
-        if (hit) {
-          p.egress = PortMask::of(l2::MacValue::decode(values[k]).port);
-        } else {
-          p.egress = fs.vlan(p.vlan).members;
-          ++pc.flooded;
-        }
-        continue;
+      if (!mac_is_dst[k]) continue;
+      // A known MAC goes to its port (nowhere if that is the ingress port); unknown floods.
+      Pending& p = pend[mac_owner[k]];
+      if (dst_port[k] >= 0) {
+        p.egress = PortMask::of(static_cast<PortId>(dst_port[k]));
+      } else {
+        p.egress = fs.vlan(p.vlan).members;
+        ++pc.flooded;
       }
-      const l2::MacValue seen = l2::MacValue::decode(values[k]);
-      const uint64_t word = mac_keys[k].word();
-      // Masked like the stored time, so the difference survives the 48-bit wrap.
-      const uint64_t age = (now_ms_ - seen.last_seen_ms) & l2::MacValue::kTimeMask;
-      if (hit && seen.port == in && age < t_.mac_refresh_ms) {
-        learn_filter_.confirm(word, in, now_ms_, now_ms_ + (t_.mac_refresh_ms - age));
-        continue;
-      }
-      if (!learn_filter_.should_send(word, in, now_ms_)) continue;
-      LearnEvent ev{};
-      std::memcpy(ev.mac, mac_keys[k].mac.data(), 6);
-      ev.vlan = mac_keys[k].vlan;
-      ev.port = in;
-      if (rte_ring_mp_enqueue_elem(t_.learn, &ev, sizeof(ev)) != 0) pc.count(Drop::LearnRingFull);
     }
   }
 
@@ -332,6 +323,89 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
       rte_pktmbuf_free_bulk(&punt[done], npunt - done);
     }
   }
+}
+
+bool Worker::source_settled(uint64_t src, PortId in, bool moves_pending) const {
+  if (!learn_filter_.settled(src, in, now_ms_)) return false;
+  if (!moves_pending) return true;
+  // A move record elsewhere overrides what this worker settled: the host went and came back.
+  PendingMacs::Found rec;
+  return !t_.pending->find(src, &rec) || rec.port == in;
+}
+
+bool Worker::learn_source(const l2::MacKey& key, bool hit, uint64_t value, PortId in, uint64_t now_cycles,
+                          bool moves_pending, PortCounters& pc) {
+  const uint64_t word = key.word();
+  const l2::MacValue seen = l2::MacValue::decode(value);
+  // Where the switch forwards frames to this address now: its pending record, else the table.
+  // The record is only looked for where the table may be overridden (it cannot be otherwise).
+  PendingMacs::Found rec{};
+  const bool has_rec = (!hit || seen.port != in || moves_pending) && t_.pending->find(word, &rec);
+  const bool known = has_rec || hit;
+  const bool believed_here = has_rec ? rec.port == in : hit && seen.port == in;
+  // Masked like the stored time, so the difference survives the 48-bit wrap.
+  const uint64_t age = (now_ms_ - seen.last_seen_ms) & l2::MacValue::kTimeMask;
+  if (!has_rec && believed_here && age < t_.mac_refresh_ms) {
+    learn_filter_.confirm(word, in, now_ms_, now_ms_ + (t_.mac_refresh_ms - age));
+    return false;
+  }
+  // Believed elsewhere or nowhere: record it here before this frame is forwarded, so that no
+  // frame to it is flooded or sent to the old port from now on (PendingMacs).
+  PendingMacs::Write rec_write;
+  if (!believed_here) {
+    rec_write = t_.pending->record(word, in, known, now_cycles);
+    if (rec_write.outcome == PendingMacs::Outcome::Full || rec_write.outcome == PendingMacs::Outcome::Evicted)
+      pc.count(Drop::LearnPendingFull);
+  }
+  // A record written must be reported (its event retires it); otherwise the filter paces
+  // reports of the same address.
+  const bool due = learn_filter_.should_send(word, in, now_ms_);
+  if (!due && !rec_write.ticket.valid()) return false;
+  LearnEvent ev{};
+  std::memcpy(ev.mac, key.mac.data(), 6);
+  ev.vlan = key.vlan;
+  ev.port = in;
+  ev.pending = rec_write.ticket;
+  if (rte_ring_mp_enqueue_elem(t_.learn, &ev, sizeof(ev)) != 0) {
+    pc.count(Drop::LearnRingFull);
+    // Nobody would retire it: undo the record (frames to the address flood, as they did
+    // before it was written; the loss is counted).
+    t_.pending->rollback(rec_write);
+    return false;
+  }
+  return rec_write.ticket.valid() && known;
+}
+
+// Ordering. The table is read (bulk, in rx_burst) after moves_pending was loaded and before
+// the records are probed here. A record that is gone was retired by the control lcore after it
+// applied the address to the table, so a probe that misses, followed by a fresh table lookup,
+// sees the address in the table (acquire on the probe, release on retire). Hence every key
+// that misses both, and every key while a move record may override a hit, is looked up again.
+void Worker::resolve_destinations(const l2::MacKey* keys, const bool* is_dst, unsigned n, uint64_t hits,
+                                  const uint64_t* values, bool table_suspect, int* port_out) const {
+  l2::MacKey again[2 * kBurst];
+  uint8_t again_index[2 * kBurst];
+  unsigned nagain = 0;
+  for (unsigned k = 0; k < n; ++k) {
+    if (!is_dst[k]) continue;
+    const bool hit = (hits >> k) & 1;
+    if (hit && !table_suspect) {
+      port_out[k] = l2::MacValue::decode(values[k]).port;
+      continue;
+    }
+    PendingMacs::Found rec;
+    if (t_.pending->find(keys[k].word(), &rec)) {
+      port_out[k] = rec.port;
+      continue;
+    }
+    again[nagain] = keys[k];
+    again_index[nagain++] = static_cast<uint8_t>(k);
+  }
+  if (nagain == 0) return;
+  uint64_t fresh[2 * kBurst];
+  const uint64_t fresh_hits = t_.macs->lookup_bulk(again, nagain, fresh);
+  for (unsigned j = 0; j < nagain; ++j)
+    port_out[again_index[j]] = (fresh_hits >> j) & 1 ? l2::MacValue::decode(fresh[j]).port : -1;
 }
 
 unsigned drain_inject(rte_ring* inject, TxStage& tx) {

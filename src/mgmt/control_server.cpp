@@ -34,6 +34,12 @@ bool is_blank(std::string_view s) {
   return s.find_first_not_of(" \t\r") == std::string_view::npos;
 }
 
+// A streamed response is the one-shot response cut in three: dump_line() of
+// {"ok": true, "data": [...]} writes the keys in order ("data" < "ok"), the elements with the
+// same settings, comma-separated without spaces.
+const std::string kStreamHead = std::string("{\"") + key::kData + "\":[";
+const std::string kStreamTail = std::string("],\"") + key::kOk + "\":true}";
+
 }  // namespace
 
 struct ControlServer::Connection {
@@ -52,6 +58,8 @@ struct ControlServer::Connection {
   bool peer_closed = false;        // EOF seen: answer what is buffered, then close
   bool close_after_flush = false;  // fatal request error: send the reply, then close
   bool dead = false;               // close at the end of this poll()
+  std::unique_ptr<ArrayStream> stream;  // a streamed response in progress
+  bool stream_empty = true;             // no element of it written yet (no comma before the next)
 };
 
 ControlServer::ControlServer() : ControlServer(Limits{}) {}
@@ -80,11 +88,18 @@ bool ControlServer::open(const std::string& path, std::string* err) {
 }
 
 void ControlServer::on(std::string command, Handler handler) {
+  stream_handlers_.erase(command);
   handlers_.insert_or_assign(std::move(command), std::move(handler));
+}
+
+void ControlServer::on_stream(std::string command, StreamHandler handler) {
+  handlers_.erase(command);
+  stream_handlers_.insert_or_assign(std::move(command), std::move(handler));
 }
 
 void ControlServer::close() {
   connections_.clear();
+  streams_ = 0;
   if (listen_fd_ < 0) return;
   ::close(listen_fd_);
   listen_fd_ = -1;
@@ -102,7 +117,8 @@ void ControlServer::poll() {
   for (const auto& c : connections_) {
     short events = 0;
     if (!c->peer_closed && !c->close_after_flush) events |= POLLIN;
-    if (c->output_pending()) events |= POLLOUT;
+    // A stream in progress continues when the socket can take more.
+    if (c->output_pending() || c->stream) events |= POLLOUT;
     poll_set_.push_back({c->fd, events, 0});
   }
   const int ready = ::poll(poll_set_.data(), poll_set_.size(), 0);
@@ -140,7 +156,11 @@ void ControlServer::service(Connection& c, short revents, Clock::time_point now)
     return;
   }
   if (c.output_pending()) flush(c, now);
-  if (!c.dead && !c.output_pending() && !c.close_after_flush) {
+  if (!c.dead && c.stream && c.out.size() - c.sent < kStreamLowWater) {
+    pump_stream(c);
+    if (!c.dead && c.output_pending()) flush(c, now);
+  }
+  if (!c.dead && !c.stream && !c.output_pending() && !c.close_after_flush) {
     // Read only when the buffer holds no complete request: the socket then applies
     // back-pressure to a client that pipelines faster than it reads answers.
     if ((revents & (POLLIN | POLLHUP)) && !c.peer_closed && c.in.find('\n') == std::string::npos) {
@@ -203,16 +223,84 @@ void ControlServer::answer_next_request(Connection& c) {
     // `printf '{"command":"show stats"}' | socat - UNIX-CONNECT:...` works.
     if (newline == std::string::npos && !(c.peer_closed && !c.in.empty())) return;
 
-    const std::string_view line = std::string_view(c.in).substr(0, line_length);
-    const bool blank = is_blank(line);
-    std::string response = blank ? std::string() : answer(line);
+    const std::string line(std::string_view(c.in).substr(0, line_length));
     c.in.erase(0, newline == std::string::npos ? c.in.size() : newline + 1);
-    if (blank) continue;  // tolerate empty lines from interactive users
-
-    response.push_back('\n');
-    c.out = std::move(response);
-    c.sent = 0;
+    if (is_blank(line)) continue;  // tolerate empty lines from interactive users
+    start_response(c, line);
     return;
+  }
+}
+
+const ControlServer::StreamHandler* ControlServer::stream_handler(std::string_view line, json& request) const {
+  if (stream_handlers_.empty()) return nullptr;
+  request = json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (!request.is_object()) return nullptr;
+  const auto it = request.find(key::kCommand);
+  if (it == request.end() || !it->is_string()) return nullptr;
+  const auto h = stream_handlers_.find(it->get_ref<const std::string&>());
+  return h == stream_handlers_.end() ? nullptr : &h->second;
+}
+
+void ControlServer::start_response(Connection& c, std::string_view line) {
+  c.sent = 0;
+  json request;
+  const StreamHandler* handler = stream_handler(line, request);
+  if (handler == nullptr) {
+    c.out = answer(line);
+    c.out.push_back('\n');
+    return;
+  }
+  ++counters_.requests;
+  try {
+    c.stream = (*handler)(request);
+  } catch (const std::exception& e) {
+    ++counters_.errors;
+    c.out = error_line(*e.what() != '\0' ? e.what() : "request failed") + '\n';
+    return;
+  } catch (...) {
+    ++counters_.errors;
+    c.out = error_line("request failed") + '\n';
+    return;
+  }
+  if (!c.stream) {  // a handler with nothing to say: an empty array
+    c.out = kStreamHead + kStreamTail + '\n';
+    return;
+  }
+  ++streams_;
+  c.stream_empty = true;
+  c.out = kStreamHead;
+  pump_stream(c);
+}
+
+void ControlServer::pump_stream(Connection& c) {
+  if (c.sent > 0) {  // drop what is sent: the buffer holds one slice, not the whole answer
+    c.out.erase(0, c.sent);
+    c.sent = 0;
+  }
+  std::vector<json> items;
+  bool done = false;
+  try {
+    done = c.stream->next(items);
+  } catch (...) {
+    // Part of the answer is out: no error reply can follow it. The client sees the connection
+    // close on an incomplete line.
+    ++counters_.errors;
+    c.stream.reset();
+    --streams_;
+    c.dead = true;
+    return;
+  }
+  ++counters_.stream_slices;
+  for (const json& item : items) {
+    if (!c.stream_empty) c.out.push_back(',');
+    c.stream_empty = false;
+    c.out += dump_line(item);
+  }
+  if (done) {
+    c.out += kStreamTail;
+    c.out.push_back('\n');
+    c.stream.reset();
+    --streams_;
   }
 }
 
@@ -240,7 +328,27 @@ void ControlServer::flush(Connection& c, Clock::time_point now) {
 }
 
 void ControlServer::reap_closed() {
-  std::erase_if(connections_, [](const std::unique_ptr<Connection>& c) { return c->dead; });
+  std::erase_if(connections_, [this](const std::unique_ptr<Connection>& c) {
+    if (c->dead && c->stream) --streams_;
+    return c->dead;
+  });
+}
+
+// A streamed response in one piece, for answer().
+std::string ControlServer::whole_stream(std::unique_ptr<ArrayStream> stream) {
+  std::string out = kStreamHead;
+  bool empty = true;
+  std::vector<json> items;
+  for (bool done = stream == nullptr; !done;) {
+    items.clear();
+    done = stream->next(items);
+    for (const json& item : items) {
+      if (!empty) out.push_back(',');
+      empty = false;
+      out += dump_line(item);
+    }
+  }
+  return out + kStreamTail;
 }
 
 std::string ControlServer::answer(std::string_view request_line) {
@@ -258,12 +366,19 @@ std::string ControlServer::answer(std::string_view request_line) {
       return error_line(R"(malformed request: expected {"command": "<command>"})");
     }
     command = it->get<std::string>();
+    if (const auto streamed = stream_handlers_.find(command); streamed != stream_handlers_.end()) {
+      return whole_stream(streamed->second(request));
+    }
     const auto handler = handlers_.find(command);
     if (handler == handlers_.end()) {
+      std::vector<std::string_view> names;
+      for (const auto& entry : handlers_) names.push_back(entry.first);
+      for (const auto& entry : stream_handlers_) names.push_back(entry.first);
+      std::sort(names.begin(), names.end());
       std::string known;
-      for (const auto& entry : handlers_) {
+      for (std::string_view name : names) {
         if (!known.empty()) known += ", ";
-        known += entry.first;
+        known += name;
       }
       ++counters_.errors;
       return error_line("unknown command \"" + command + "\" (known: " +

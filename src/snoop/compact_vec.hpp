@@ -5,6 +5,8 @@
 // to push a Group past two cache lines. Here the size and capacity live in front of the
 // elements in the heap block, so an empty, never-used list is one null pointer and costs
 // nothing else. Capacity is kept when the list shrinks, so re-publishing never allocates.
+// The list never holds more than kMaxSize (what its uint32_t counts): insert() and assign()
+// refuse past it, in every build type, and return false.
 //
 // Thread safety: none (plain value type).
 #pragma once
@@ -13,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <new>
 #include <span>
 #include <type_traits>
@@ -26,11 +29,14 @@ class CompactVec {
   static_assert(alignof(T) <= alignof(std::max_align_t), "plain operator new must align the block");
 
  public:
+  static constexpr uint32_t kMaxSize = std::numeric_limits<uint32_t>::max();
+
   CompactVec() = default;
   ~CompactVec() { ::operator delete(block_); }
-  CompactVec(const CompactVec& o) { assign(o.span()); }
+  // A list of the same type always fits, so the copies cannot be refused.
+  CompactVec(const CompactVec& o) { static_cast<void>(assign(o.span())); }
   CompactVec& operator=(const CompactVec& o) {
-    if (this != &o) assign(o.span());
+    if (this != &o) static_cast<void>(assign(o.span()));
     return *this;
   }
   CompactVec(CompactVec&& o) noexcept : block_(o.block_) { o.block_ = nullptr; }
@@ -60,20 +66,24 @@ class CompactVec {
   void clear() {
     if (block_ != nullptr) block_->size = 0;
   }
-  void push_back(const T& v) { insert(size(), v); }
+  [[nodiscard]] bool push_back(const T& v) { return insert(size(), v); }
 
-  void insert(uint32_t pos, const T& v) {
+  // Inserts `v` before index `pos` (<= size()). False, and nothing changed, when the list
+  // already holds kMaxSize elements.
+  [[nodiscard]] bool insert(uint32_t pos, const T& v) {
     const uint32_t n = size();
-    if (n == capacity()) grow(std::max<uint32_t>(2 * n, 1));
+    if (n == kMaxSize) return false;
+    if (n == capacity()) grow(static_cast<uint32_t>(std::clamp<uint64_t>(2 * uint64_t{n}, 1, kMaxSize)));
     T* d = elements(block_);
     std::memmove(static_cast<void*>(d + pos + 1), d + pos, (n - pos) * sizeof(T));
     std::memcpy(static_cast<void*>(d + pos), &v, sizeof(T));
     block_->size = n + 1;
+    return true;
   }
 
   void erase(uint32_t pos) {
     T* d = elements(block_);
-    std::memmove(static_cast<void*>(d + pos), d + pos + 1, (block_->size - pos - 1) * sizeof(T));
+    std::memmove(static_cast<void*>(d + pos), d + pos + 1, size_t{block_->size - pos - 1} * sizeof(T));
     --block_->size;
   }
 
@@ -90,12 +100,15 @@ class CompactVec {
   }
 
   // Replaces the contents; allocates only when `src` is larger than the current capacity.
-  void assign(std::span<const T> src) {
+  // False, and the contents unchanged, when `src` holds more than kMaxSize elements.
+  [[nodiscard]] bool assign(std::span<const T> src) {
+    if (src.size() > kMaxSize) return false;
     const auto n = static_cast<uint32_t>(src.size());
     if (n > capacity()) grow(n);
-    if (block_ == nullptr) return;  // nothing to copy and no block to update
-    if (n != 0) std::memcpy(static_cast<void*>(elements(block_)), src.data(), n * sizeof(T));
+    if (block_ == nullptr) return true;  // nothing to copy and no block to update
+    if (n != 0) std::memcpy(static_cast<void*>(elements(block_)), src.data(), size_t{n} * sizeof(T));
     block_->size = n;
+    return true;
   }
 
   // Bytes held outside the object (for memory accounting in tests and benchmarks).
@@ -119,7 +132,7 @@ class CompactVec {
     auto* fresh = static_cast<Header*>(::operator new(bytes_for(cap)));
     fresh->cap = cap;
     fresh->size = size();
-    if (fresh->size != 0) std::memcpy(static_cast<void*>(elements(fresh)), elements(block_), fresh->size * sizeof(T));
+    if (fresh->size != 0) std::memcpy(static_cast<void*>(elements(fresh)), elements(block_), size_t{fresh->size} * sizeof(T));
     ::operator delete(block_);
     block_ = fresh;
   }

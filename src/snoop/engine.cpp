@@ -38,6 +38,9 @@ Engine::Impl::Impl(EngineConfig c)
       index(std::min<uint32_t>(cfg.max_groups == 0 ? 1024 : cfg.max_groups, 4096)) {
   vlan_slots.fill(kNoVlan);
   port_groups.assign(kMaxPorts, 0);
+  port_sources.assign(kMaxPorts, 0);
+  port_refused_groups.assign(kMaxPorts, 0);
+  port_refused_sources.assign(kMaxPorts, 0);
   for (PortId p = 0; p < cfg.ports.size() && p < kMaxPorts; ++p) {
     if (cfg.ports[p].flood_reports) flood_reports.set(p);
   }
@@ -106,9 +109,13 @@ Group* Engine::Impl::find_membership(VlanId vlan, const net::IpAddr& g, PortId p
   return &grp;
 }
 
-Group* Engine::Impl::create_group(VlanState& vs, const net::IpAddr& addr) {
-  if (cfg.max_groups != 0 && live_groups >= cfg.max_groups) {
+Group* Engine::Impl::create_group(VlanState& vs, const net::IpAddr& addr, bool learned) {
+  if (learned && cfg.max_groups != 0 && learned_groups >= cfg.max_groups) {
     ++counters.refused_table_full;
+    return nullptr;
+  }
+  if (learned && vs.cfg.max_groups != 0 && vs.learned_groups >= vs.cfg.max_groups) {
+    ++counters.refused_vlan_limit;
     return nullptr;
   }
   uint32_t slot;
@@ -129,7 +136,49 @@ Group* Engine::Impl::create_group(VlanState& vs, const net::IpAddr& addr) {
   vs.groups.push_back(slot);
   index.insert(group_hash(g.vlan, addr), slot, MemberLocator{g.member_mask, g.members.data()});
   ++live_groups;
+  // Counted as learned until start() gives it a static entry (mark_static): a group meant for
+  // static entries that ends up with none is deleted like any learned one.
+  ++learned_groups;
+  ++vs.learned_groups;
   return &g;
+}
+
+void Engine::Impl::mark_static(Group& g) {
+  --learned_groups;
+  --vlans[g.vlan_slot].learned_groups;
+}
+
+bool Engine::Impl::expire_member(Membership& m, Ms now) {
+  const uint32_t before = m.sources.size();
+  const bool changed = expire_timers(m, now);
+  account_sources(m.port, before, m.sources.size());
+  return changed;
+}
+
+void Engine::Impl::account_sources(PortId port, uint32_t before, uint32_t after) {
+  port_sources[port] = port_sources[port] - before + after;
+  total_sources = total_sources - before + after;
+}
+
+Engine::Impl::SourceCap Engine::Impl::source_cap(PortId port, const Membership& m) const {
+  const PortConfig& pc = port_cfg(port);
+  const uint64_t held = m.sources.size();
+  // What a limit leaves for this membership: its own sources plus the room left under it.
+  auto leaves = [held](uint64_t limit, uint64_t used) -> uint64_t {
+    if (limit == 0) return UINT64_MAX;
+    return held + (limit > used ? limit - used : 0);
+  };
+  const uint32_t per_group = pc.max_sources_per_group == 0
+                                 ? kMaxSourcesPerGroup
+                                 : std::min(pc.max_sources_per_group, kMaxSourcesPerGroup);
+  SourceCap c{per_group, &Counters::refused_source_limit};
+  if (const uint64_t p = leaves(pc.max_sources, port_sources[port]); p < c.cap) {
+    c = {static_cast<uint32_t>(p), &Counters::refused_port_sources};
+  }
+  if (const uint64_t t = leaves(cfg.max_sources, total_sources); t < c.cap) {
+    c = {static_cast<uint32_t>(t), &Counters::refused_table_sources};
+  }
+  return c;
 }
 
 void Engine::Impl::sync_members(Group& g) {
@@ -146,7 +195,10 @@ void Engine::Impl::delete_group(Group& g, Actions& out) {
   groups[last].vlan_pos = g.vlan_pos;
   vs.groups.pop_back();
   index.erase(group_hash(g.vlan, g.addr), slot);
-  for (const Membership& m : g.members) --port_groups[m.port];
+  for (const Membership& m : g.members) {
+    --port_groups[m.port];
+    account_sources(m.port, m.sources.size(), 0);
+  }
   g.members.clear();
   g.member_mask = PortMask();
   g.static_sources.clear();
@@ -159,12 +211,17 @@ void Engine::Impl::delete_group(Group& g, Actions& out) {
   g.armed_at = kNever;
   free_groups.push_back(slot);
   --live_groups;
+  // settle_group() deletes only groups without static entries: every deleted group is learned.
+  --learned_groups;
+  --vs.learned_groups;
 }
 
 void Engine::Impl::remove_member(Group& g, PortId port) {
   if (!g.member_mask.test(port)) return;
   --port_groups[port];
-  g.members.erase(g.members.begin() + rank_below(g.member_mask, port));
+  const auto it = g.members.begin() + rank_below(g.member_mask, port);
+  account_sources(port, it->sources.size(), 0);
+  g.members.erase(it);
   g.member_mask.reset(port);
   sync_members(g);
   std::erase_if(g.pending, [port](const PendingQuery& pq) { return pq.port == port; });
@@ -216,8 +273,9 @@ void Engine::start(Ms now, Actions& out) {
         continue;
       }
       Group* g = im.find_group(vs.cfg.id, sg.group);
-      if (g == nullptr) g = im.create_group(vs, sg.group);
+      if (g == nullptr) g = im.create_group(vs, sg.group, /*learned=*/false);
       if (g == nullptr) continue;
+      const bool was_static = !g->static_star.empty() || !g->static_sources.empty();
       const PortMask ports = sg.ports & vs.cfg.members;
       if (!sg.source) {
         g->static_star |= ports;
@@ -225,11 +283,13 @@ void Engine::start(Ms now, Actions& out) {
         const SourcePorts* it = std::lower_bound(g->static_sources.begin(), g->static_sources.end(), *sg.source,
                                                  [](const SourcePorts& s, const net::IpAddr& a) { return s.addr < a; });
         const auto pos = static_cast<uint32_t>(it - g->static_sources.begin());
-        if (it == g->static_sources.end() || it->addr != *sg.source) {
-          g->static_sources.insert(pos, SourcePorts{*sg.source, PortMask()});
+        const bool present = it != g->static_sources.end() && it->addr == *sg.source;
+        // The list holds one entry per configured static source: it cannot reach kMaxSize.
+        if (present || g->static_sources.insert(pos, SourcePorts{*sg.source, PortMask()})) {
+          g->static_sources[pos].ports |= ports;
         }
-        g->static_sources[pos].ports |= ports;
       }
+      if (!was_static && (!g->static_star.empty() || !g->static_sources.empty())) im.mark_static(*g);
       im.settle_group(*g, true, now, out);
     }
   }
@@ -278,6 +338,25 @@ Ms Engine::next_deadline() const { return impl_->timers.top_time(); }
 
 const Counters& Engine::counters() const { return impl_->counters; }
 
+PortUsage Engine::port_usage(PortId port) const {
+  const Impl& im = *impl_;
+  if (port >= kMaxPorts) return {};
+  const PortConfig& pc = im.port_cfg(port);
+  return PortUsage{im.port_groups[port],       im.port_sources[port], im.port_refused_groups[port],
+                   im.port_refused_sources[port], pc.max_groups,      pc.max_sources,
+                   pc.max_sources_per_group};
+}
+
+TableUsage Engine::table_usage() const {
+  const Impl& im = *impl_;
+  return TableUsage{im.learned_groups, im.live_groups - im.learned_groups, im.total_sources};
+}
+
+uint32_t Engine::vlan_groups(VlanId vlan) const {
+  const VlanState* vs = impl_->vlan_state(vlan);
+  return vs == nullptr ? 0 : vs->learned_groups;
+}
+
 Footprint Engine::footprint() const {
   const Impl& im = *impl_;
   Footprint f;
@@ -319,9 +398,20 @@ void Engine::set_link(PortId port, bool up, Ms now, Actions& out) {
 // ---- introspection -------------------------------------------------------------------------
 
 std::vector<GroupView> Engine::groups(Ms now) const {
-  Impl& im = *impl_;
   std::vector<GroupView> views;
-  for (const Group& g : im.groups) {
+  size_t cursor = 0;
+  groups_slice(cursor, SIZE_MAX, now, views);
+  return views;
+}
+
+bool Engine::groups_slice(size_t& cursor, size_t max_views, Ms now, std::vector<GroupView>& views) const {
+  Impl& im = *impl_;
+  const size_t start = views.size();
+  // Group slots are stable while a group lives, so a slot cursor survives changes between
+  // slices (a freed slot is reused by a later group, which is then listed or not).
+  for (; cursor < im.groups.size(); ++cursor) {
+    if (views.size() - start >= max_views) return false;
+    const Group& g = im.groups[cursor];
     if (!g.live) continue;
     bool exclude = !g.static_star.empty();
     Ms expires{0};
@@ -344,7 +434,7 @@ std::vector<GroupView> Engine::groups(Ms now) const {
       views.push_back(GroupView{g.vlan, g.addr, s, exclude, im.source_ports(g, s), !dynamic, src_left});
     }
   }
-  return views;
+  return true;
 }
 
 std::vector<RouterView> Engine::routers(Ms now) const {

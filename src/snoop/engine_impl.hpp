@@ -26,7 +26,7 @@
 namespace mcsnoop::snoop {
 
 // Tuning constants (each bounds what one host can make the control plane hold, RFC 3376 9.1).
-inline constexpr uint32_t kMaxSourcesPerMembership = 256;  // > 89 (MLDv2) and close to 366 (IGMPv3 at 1500 B)
+inline constexpr uint32_t kMaxSourcesPerMembership = Membership::kMaxSources;  // ports set lower caps
 inline constexpr uint32_t kMaxHostsPerMembership = 32;     // beyond: stop concluding "last host left"
 inline constexpr Ms kMinLoweredTimer{100};                 // E35: never race in-flight reports
 inline constexpr Ms kDefaultMrdInterval{20'000};           // RFC 4286 AdvertisementInterval
@@ -164,6 +164,7 @@ struct VlanState {
   VlanConfig cfg;
   std::array<FamilyState, 2> fam;
   std::vector<uint32_t> groups;  // slots of the live groups of this VLAN
+  uint32_t learned_groups = 0;   // those without static entries (cfg.max_groups)
   FamilyState& of(net::Family f) { return fam[static_cast<size_t>(f)]; }
   const FamilyState& of(net::Family f) const { return fam[static_cast<size_t>(f)]; }
 };
@@ -206,7 +207,11 @@ struct Engine::Impl {
   // The group and the port's membership in it (either may be null), with the two cache misses
   // of the lookup overlapped: the per-record lookup of the report path.
   Group* find_membership(VlanId vlan, const net::IpAddr& g, PortId port, Membership*& m);
-  Group* create_group(VlanState& vs, const net::IpAddr& g);   // nullptr when the table is full
+  // nullptr when a limit refuses it (the table's or the VLAN's max_groups, counted); a group
+  // for static entries (`learned` false) is never refused. A new group counts as learned until
+  // mark_static() is called for it.
+  Group* create_group(VlanState& vs, const net::IpAddr& g, bool learned = true);
+  void mark_static(Group& g);  // the group got its first static entry: no longer counted
   void delete_group(Group& g, Actions& out);
   void sync_members(Group& g);  // after a change of g.members: refreshes the index's copy
   uint32_t slot_of(const Group& g) const { return static_cast<uint32_t>(&g - groups.data()); }
@@ -217,6 +222,17 @@ struct Engine::Impl {
   // Every other deadline of the group is already covered by armed_at.
   void settle_group(Group& g, bool changed, Ms now, Actions& out, const Membership* touched = nullptr);
   void remove_member(Group& g, PortId port);
+  // RFC 3376 6.3 / 6.5 timers of one membership (expire_timers), keeping the source counts.
+  bool expire_member(Membership& m, Ms now);
+  // A membership's source list went from `before` to `after` entries.
+  void account_sources(PortId port, uint32_t before, uint32_t after);
+  // The most sources the port's membership `m` may list after its next row: the port's
+  // max_sources_per_group, and what the port's and the table's max_sources leave.
+  struct SourceCap {
+    uint32_t cap;
+    uint64_t Counters::*counter;  // where refusals at this cap are counted
+  };
+  SourceCap source_cap(PortId port, const Membership& m) const;
 
   // ---- dispatch (engine.cpp): Engine::receive() without the timer-queue bound
   void receive_message(const net::McastMessage& msg, VlanId vlan, PortId port, Ms now, Actions& out);
@@ -294,6 +310,11 @@ struct Engine::Impl {
   GroupIndex index;
   uint32_t live_groups = 0;
   std::vector<uint32_t> port_groups;       // memberships per port (max_groups)
+  std::vector<uint32_t> port_sources;      // source states per port (max_sources)
+  std::vector<uint64_t> port_refused_groups;
+  std::vector<uint64_t> port_refused_sources;
+  uint32_t learned_groups = 0;             // live groups without static entries (max_groups)
+  uint64_t total_sources = 0;              // source states of every membership (max_sources)
   PortMask link_up_mask{~uint64_t{0}};
   PortMask flood_reports;                  // ports with flood_reports: every report goes there too
   TimerQueue timers;

@@ -19,7 +19,7 @@ void Engine::Impl::run_group_timers(Group& g, Ms now, Actions& out) {
   bool changed = false;
   for (size_t i = 0; i < g.members.size();) {
     Membership& m = g.members[i];
-    changed |= expire_timers(m, now);
+    changed |= expire_member(m, now);
     if (m.is_empty()) {
       ++counters.groups_expired;
       remove_member(g, m.port);

@@ -25,17 +25,14 @@ Verdict drop() { return {kDelete, false}; }
 bool in_x(const SourceTimer* cur) { return cur != nullptr && cur->running(); }
 bool in_y(const SourceTimer* cur) { return cur != nullptr && !cur->running(); }
 
-// Visits the union of the current list and `b` in address order. `row(cur, in_b)` gets the
-// current entry (nullptr when the source is only in the record) and decides its fate.
-template <typename Row>
-void rewrite(Membership& m, std::span<const net::IpAddr> b, RowContext& cx, Row&& row) {
-  if (b.empty() && m.sources.empty()) return;  // any-source refresh: no source to visit
-  std::vector<SourceTimer>& out = *cx.scratch;
-  out.clear();
+// Walks the union of the current list and `b` in address order and calls
+// `visit(here, addr, verdict)` for every source: `here` is the current entry (nullptr when the
+// source is only in the record), `verdict` what `row(here, in_b)` decides for it.
+template <typename Row, typename Visit>
+void merge_walk(const Membership& m, std::span<const net::IpAddr> b, Row& row, Visit&& visit) {
   const SourceTimer* cur = m.sources.begin();
   const SourceTimer* const cur_end = m.sources.end();
   size_t bi = 0;
-  uint32_t count = 0;
   while (cur != cur_end || bi < b.size()) {
     const SourceTimer* here = nullptr;
     bool in_b = false;
@@ -51,25 +48,69 @@ void rewrite(Membership& m, std::span<const net::IpAddr> b, RowContext& cx, Row&
       addr = b[bi++];
       in_b = true;
     }
-    const Verdict v = row(here, in_b);
-    if (v.query) cx.query_sources->push_back(addr);
+    visit(here, addr, row(here, in_b));
+  }
+}
+
+// Visits the union of the current list and `b` in address order. `row(cur, in_b)` gets the
+// current entry (nullptr when the source is only in the record) and decides its fate.
+//
+// The whole resulting list holds at most cx.max_sources. Sources already in the list are kept
+// first (a flood of new sources cannot push out the ones a host is receiving); new sources
+// beyond the cap are refused and counted, and asked about in no query. A refusal always errs
+// towards forwarding more to this port only: in INCLUDE mode the refused source is not
+// forwarded to the port that asked for it (its own loss, nobody else's); in EXCLUDE mode a
+// refused source is in neither X nor Y, and an EXCLUDE port receives every source it does not
+// block, so a refused Y entry (a block) means the port keeps getting that source, and a refused
+// X entry changes nothing while the group timer runs.
+template <typename Row>
+void rewrite(Membership& m, std::span<const net::IpAddr> b, RowContext& cx, Row&& row) {
+  if (b.empty() && m.sources.empty()) return;  // any-source refresh: no source to visit
+  // First pass: how many current sources the row keeps, so that they go first.
+  uint32_t kept = 0;
+  merge_walk(m, b, row, [&](const SourceTimer* here, const net::IpAddr&, const Verdict& v) {
+    if (here != nullptr && v.timer != kDelete) ++kept;
+  });
+  const uint32_t cap = std::min<uint32_t>(cx.max_sources, Membership::kMaxSources);
+  const uint32_t room_for_new = cap > kept ? cap - kept : 0;
+  std::vector<SourceTimer>& out = *cx.scratch;
+  out.clear();
+  uint32_t old_taken = 0;
+  uint32_t new_taken = 0;
+  bool changed = false;
+  merge_walk(m, b, row, [&](const SourceTimer* here, const net::IpAddr& addr, const Verdict& v) {
     if (v.timer == kDelete) {
-      if (here != nullptr) cx.changed = true;
-      continue;
+      if (here != nullptr) changed = true;
+      return;
     }
     if (here == nullptr) {
-      if (count >= cx.max_sources) {
+      if (new_taken >= room_for_new) {
         ++cx.sources_refused;
-        continue;
+        return;
       }
-      cx.changed = true;
-    } else if (here->running() != (v.timer != kStopped)) {
-      cx.changed = true;
+      ++new_taken;
+      changed = true;
+    } else {
+      // Only when the cap was lowered below what the list already holds (a reload).
+      if (old_taken >= cap) {
+        ++cx.sources_refused;
+        changed = true;
+        return;
+      }
+      ++old_taken;
+      if (here->running() != (v.timer != kStopped)) changed = true;
     }
+    if (v.query) cx.query_sources->push_back(addr);
     out.push_back(SourceTimer{addr, v.timer});
-    ++count;
+  });
+  // Cannot fail (out.size() <= Membership::kMaxSources, which the list's size type holds); if
+  // it did, the membership would keep its old list and every source of the record is refused.
+  if (!m.sources.assign(out)) {
+    cx.sources_refused += static_cast<uint32_t>(b.size());
+    cx.query_sources->clear();
+    return;
   }
-  m.sources.assign(out);
+  cx.changed |= changed;
 }
 
 void enter_exclude(Membership& m, RowContext& cx) {

@@ -19,12 +19,13 @@ namespace mcsnoop::snoop {
 struct RowContext {
   Ms now;
   Ms gmi;                                   // Group Membership Interval / MALI now in force
-  uint32_t max_sources;                     // per-membership source cap (refused beyond it)
+  uint32_t max_sources;                     // most sources the list may hold after the row
+                                            // (existing ones first, new ones refused beyond)
   std::vector<SourceTimer>* scratch;        // working buffer, reused across calls
   std::vector<net::IpAddr>* query_sources;  // out: "Send Q(G, S)" for these S
   bool query_group = false;                 // out: "Send Q(G)"
   bool changed = false;                     // out: the forwarding state changed
-  uint32_t sources_refused = 0;             // out: new sources dropped at max_sources
+  uint32_t sources_refused = 0;             // out: sources not listed because of max_sources
 };
 
 // `b` is the record's source list, sorted and without duplicates.

@@ -73,7 +73,10 @@ void Engine::Impl::publish_group(Group& g, PortMask routers, Actions& out) {
       ++new_it;
     }
   }
-  g.published.assign(pub_scratch);
+  // Cannot be refused: at most kMaxPorts memberships of kMaxSourcesPerGroup sources plus the
+  // configured static sources, far below what the list's uint32_t counts.
+  static_assert(uint64_t{kMaxPorts} * kMaxSourcesPerGroup < CompactVec<SourcePorts>::kMaxSize / 2);
+  static_cast<void>(g.published.assign(pub_scratch));
 }
 
 void Engine::Impl::unpublish_group(Group& g, Actions& out) {

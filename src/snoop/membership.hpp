@@ -14,6 +14,7 @@
 
 #include "mcsnoop/net/ip_addr.hpp"
 #include "mcsnoop/net/mcast_msg.hpp"
+#include "mcsnoop/snoop/engine.hpp"
 #include "small_vec.hpp"
 #include "timer_queue.hpp"
 
@@ -50,6 +51,10 @@ struct TrackedHost {
 //    padding ([[no_unique_address]] lets the compiler reuse the padding of a non-POD member;
 //    the static_assert below checks that it did).
 struct Membership {
+  // The most sources one membership may list (RFC 3376 9.1: bound what one host can make the
+  // router hold). Far below what the list's uint16_t size counts, so assign() never refuses.
+  static constexpr uint32_t kMaxSources = kMaxSourcesPerGroup;
+
   Ms group_expires = kNever;   // GT; meaningful in EXCLUDE mode only
   Ms v1_host_until = Ms{0};    // IGMPv1 Host Present timer (RFC 3376 7.3.2)
   Ms v2_host_until = Ms{0};    // IGMPv2 / MLDv1 Host Present timer
@@ -76,6 +81,7 @@ struct Membership {
   // The earliest time something of this membership expires (group or source timer).
   Ms next_expiry() const;
 };
+static_assert(Membership::kMaxSources <= decltype(Membership::sources)::kMaxSize);
 static_assert(sizeof(Membership) == 88, "the fields after `hosts` share its tail padding");
 
 }  // namespace mcsnoop::snoop

@@ -58,11 +58,15 @@ Membership* Engine::Impl::join_member(VlanState& vs, Group*& g, const net::IpAdd
   const PortConfig& pc = port_cfg(port);
   if (pc.max_groups != 0 && port_groups[port] >= pc.max_groups) {
     ++counters.refused_port_limit;  // E39: refused, existing memberships untouched
+    ++port_refused_groups[port];
     return nullptr;
   }
   if (g == nullptr) {
-    g = create_group(vs, group);
-    if (g == nullptr) return nullptr;
+    g = create_group(vs, group);  // counts a refusal at the table's or the VLAN's limit
+    if (g == nullptr) {
+      ++port_refused_groups[port];
+      return nullptr;
+    }
   }
   auto it = std::lower_bound(g->members.begin(), g->members.end(), port,
                              [](const Membership& m, PortId p) { return m.port < p; });
@@ -143,9 +147,8 @@ void Engine::Impl::receive_record(VlanState& vs, FamilyState& fs, const net::Mca
   } else if (type != RecordType::BlockOld) {
     if (host_it != m->hosts.end()) {
       host_it->expires = now + p.gmi();
-    } else if (m->hosts.size() < kMaxHostsPerMembership) {
-      m->hosts.push_back(TrackedHost{msg.src, now + p.gmi()});
-    } else {
+    } else if (m->hosts.size() >= kMaxHostsPerMembership ||
+               !m->hosts.push_back(TrackedHost{msg.src, now + p.gmi()})) {
       m->hosts_overflow = true;
     }
   }
@@ -166,9 +169,13 @@ void Engine::Impl::receive_record(VlanState& vs, FamilyState& fs, const net::Mca
   }
 
   query_sources.clear();
-  RowContext cx{now, p.gmi(), kMaxSourcesPerMembership, &row_scratch, &query_sources};
+  const SourceCap limit = source_cap(port, *m);
+  RowContext cx{now, p.gmi(), limit.cap, &row_scratch, &query_sources};
+  const uint32_t sources_before = m->sources.size();
   apply_record(*m, type, srcs, cx);
-  counters.refused_source_limit += cx.sources_refused;
+  account_sources(port, sources_before, m->sources.size());
+  counters.*limit.counter += cx.sources_refused;
+  port_refused_sources[port] += cx.sources_refused;
   const bool queries = !query_sources.empty() || cx.query_group;
   if (queries) request_queries(vs, fs, grp, *m, cx, leave, now, out);
   if (m->is_empty()) {

@@ -8,12 +8,13 @@
 // SizeT is the type of the size and capacity fields, for lists whose owner caps their length:
 // SmallVec<T, 1, uint8_t> is the element plus two bytes, and an owner that declares it
 // [[no_unique_address]] can pack small fields into the rest of its tail padding (Membership).
+// The list never holds more than kMaxSize (what SizeT counts): insert() and assign() refuse
+// past it, in every build type, and return false so that the owner counts the refusal.
 //
 // Thread safety: none (plain value type).
 #pragma once
 
 #include <algorithm>
-#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -33,11 +34,14 @@ class SmallVec {
   static_assert(std::is_unsigned_v<SizeT> && 2 * N <= std::numeric_limits<SizeT>::max());
 
  public:
+  static constexpr uint32_t kMaxSize = std::numeric_limits<SizeT>::max();
+
   SmallVec() = default;
   ~SmallVec() { release(); }
-  SmallVec(const SmallVec& o) { assign(o.span()); }
+  // A list of the same type always fits, so the copies cannot be refused.
+  SmallVec(const SmallVec& o) { static_cast<void>(assign(o.span())); }
   SmallVec& operator=(const SmallVec& o) {
-    if (this != &o) assign(o.span());
+    if (this != &o) static_cast<void>(assign(o.span()));
     return *this;
   }
   SmallVec(SmallVec&& o) noexcept { steal(o); }
@@ -63,14 +67,18 @@ class SmallVec {
   std::span<const T> span() const { return {data(), size_}; }
 
   void clear() { size_ = 0; }
-  void push_back(const T& v) { insert(size_, v); }
+  [[nodiscard]] bool push_back(const T& v) { return insert(size_, v); }
 
-  void insert(uint32_t pos, const T& v) {
-    if (size_ == cap_) grow(uint32_t{cap_} * 2);
+  // Inserts `v` before index `pos` (<= size()). False, and nothing changed, when the list
+  // already holds kMaxSize elements.
+  [[nodiscard]] bool insert(uint32_t pos, const T& v) {
+    if (size_ == kMaxSize) return false;
+    if (size_ == cap_) grow(std::min<uint32_t>(uint32_t{cap_} * 2, kMaxSize));
     T* d = data();
     std::memmove(static_cast<void*>(d + pos + 1), d + pos, (size_ - pos) * sizeof(T));
     std::memcpy(static_cast<void*>(d + pos), &v, sizeof(T));
     size_ = static_cast<SizeT>(size_ + 1);
+    return true;
   }
 
   void erase(uint32_t pos) {
@@ -91,10 +99,13 @@ class SmallVec {
   }
 
   // Replaces the contents; allocates only when `src` is larger than the current capacity.
-  void assign(std::span<const T> src) {
+  // False, and the contents unchanged, when `src` holds more than kMaxSize elements.
+  [[nodiscard]] bool assign(std::span<const T> src) {
+    if (src.size() > kMaxSize) return false;
     if (src.size() > cap_) grow(static_cast<uint32_t>(src.size()));
     if (!src.empty()) std::memcpy(static_cast<void*>(data()), src.data(), src.size() * sizeof(T));
     size_ = static_cast<SizeT>(src.size());
+    return true;
   }
 
   // Bytes held outside the object (for memory accounting in tests and benchmarks).
@@ -105,10 +116,9 @@ class SmallVec {
   T* inline_ptr() { return std::launder(reinterpret_cast<T*>(storage_)); }
   const T* inline_ptr() const { return std::launder(reinterpret_cast<const T*>(storage_)); }
 
+  // `want` <= kMaxSize (insert and assign check it), so the clamped capacity still holds it.
   void grow(uint32_t want) {
-    // The owner keeps the size within what SizeT holds (e.g. 32 tracked hosts in a uint8_t).
-    const uint32_t cap = std::min<uint32_t>(std::max<uint32_t>(want, 2 * N), std::numeric_limits<SizeT>::max());
-    assert(cap >= want);
+    const uint32_t cap = std::min<uint32_t>(std::max<uint32_t>(want, 2 * N), kMaxSize);
     T* fresh = static_cast<T*>(::operator new(size_t{cap} * sizeof(T)));
     if (size_ != 0) std::memcpy(static_cast<void*>(fresh), data(), size_t{size_} * sizeof(T));
     release();

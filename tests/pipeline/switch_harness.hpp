@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -63,6 +64,10 @@ struct HarnessLayout {
   unsigned tx_queues = 3;
   unsigned rx_queues = 1;  // RX queues per ring ethdev (one per RX lcore to feed several)
   uint32_t mft_capacity = 4096;
+  uint32_t mac_table_size = 4096;
+  // Last say over what the switch is built from (e.g. the app's wiring of a configuration's
+  // limits), after the harness has filled both in.
+  std::function<void(dataplane::SwitchSpec&, snoop::EngineConfig&)> configure;
 };
 
 struct Captured {
@@ -82,7 +87,7 @@ class SwitchHarness {
     dataplane::SwitchSpec spec;
     spec.lcores = layout.lcores;
     spec.mac_aging = mac_aging;
-    spec.mac_table_size = 4096;
+    spec.mac_table_size = layout.mac_table_size;
     spec.mft_capacity = layout.mft_capacity;
     spec.mbufs = 8191;
     snoop::EngineConfig ecfg;
@@ -135,6 +140,7 @@ class SwitchHarness {
       }
       ecfg.vlans.push_back(vc);
     }
+    if (layout.configure) layout.configure(spec, ecfg);
     std::string err;
     dp_ = dataplane::Dataplane::create(spec, &err);
     EXPECT_NE(dp_, nullptr) << err;

@@ -64,7 +64,13 @@ struct Port {
   std::optional<VlanId> native_vlan;        // trunk: VLAN of untagged frames
   RouterMode multicast_router = RouterMode::Auto;
   bool fast_leave = false;
-  uint32_t max_groups = 0;                  // 0 = unlimited
+  // Limits of the state the port's reports create. The loader resolves an omitted max_groups
+  // or max_sources to the port's fair share of the table's limit (snooping.max_groups /
+  // max_sources divided by the number of ports, at least 1); 0 written explicitly = no
+  // per-port limit (the table's limit still holds).
+  uint32_t max_groups = 0;                  // memberships of the port
+  uint32_t max_sources_per_group = 64;      // sources one (port, group) membership lists
+  uint32_t max_sources = 0;                 // source states of all the port's memberships
   bool flood_unregistered = false;
   bool flood_reports = false;               // also receive the VLAN's reports and leaves
   uint32_t igmp_rate_limit = 1000;          // control packets per second punted from the port
@@ -88,6 +94,8 @@ struct SnoopingSettings {
   // Global section: limit of the whole group table. Vlan::effective: limit of that VLAN's
   // groups (the global value unless the VLAN overrides it).
   uint32_t max_groups = 65536;
+  // Global section only (a VLAN cannot set it): source states in the whole table.
+  uint32_t max_sources = 65536;
   bool mrd_solicit = true;  // send RFC 4286 Multicast Router Solicitations at start and link up
 
   bool operator==(const SnoopingSettings&) const = default;

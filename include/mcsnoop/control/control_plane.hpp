@@ -22,6 +22,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mcsnoop/control/limit_log.hpp"
 #include "mcsnoop/control/mrd_solicitor.hpp"
 #include "mcsnoop/dataplane/dataplane.hpp"
 #include "mcsnoop/mft/key.hpp"
@@ -74,6 +75,10 @@ class ControlPlane {
   nlohmann::json show_ports() const;
   nlohmann::json show_stats() const;
   nlohmann::json show_groups() const;
+  // show_groups() in slices (Engine::groups_slice): appends the entries from `cursor` on, at
+  // least `max_entries` unless the end comes first, and returns true at the end. The control
+  // socket answers `show groups` this way, one slice per loop iteration.
+  bool show_groups_slice(size_t& cursor, size_t max_entries, std::vector<nlohmann::json>& out) const;
   nlohmann::json show_routers() const;
   nlohmann::json show_querier() const;
 
@@ -107,6 +112,7 @@ class ControlPlane {
   // MRD solicitations (mrd_solicitor.cpp): sends what is due; returns the frames sent.
   unsigned solicit_routers(uint64_t now_ms);
   void poll_links();
+  void log_limits(uint64_t now_ms);
   void register_handlers();
   std::string port_name(PortId p) const;
 
@@ -127,6 +133,7 @@ class ControlPlane {
   net::McastMessage msg_;
   mgmt::ControlServer server_;
   ControlCounters counters_;
+  LimitLog limit_log_;
   std::vector<uint8_t> frame_buf_;
   std::vector<uint8_t> build_buf_;
 

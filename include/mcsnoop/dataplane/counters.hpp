@@ -18,12 +18,15 @@ enum class Drop : uint8_t {
   TxQueueFull,      // the egress queue refused the copy
   NoMbuf,           // replication could not allocate a header or clone
   LearnRingFull,    // a MAC learning event was lost (the frame itself was forwarded)
+  LearnPendingFull, // a learned address could not be held for the data path until the control
+                    // lcore applies it (PendingMacs bucket full, or another one evicted);
+                    // frames to it may flood meanwhile (the frame itself was forwarded)
   kCount
 };
 
 inline constexpr std::array<std::string_view, static_cast<size_t>(Drop::kCount)> kDropNames = {
     "vlan_not_allowed", "malformed", "ipv6_reserved", "punt_rate_limited", "punt_ring_full",
-    "control_invalid", "tx_queue_full", "no_mbuf", "learn_ring_full"};
+    "control_invalid", "tx_queue_full", "no_mbuf", "learn_ring_full", "learn_pending_full"};
 
 struct alignas(64) PortCounters {
   uint64_t rx_packets = 0;

@@ -18,6 +18,7 @@
 #include "mcsnoop/dataplane/clock.hpp"
 #include "mcsnoop/dataplane/counters.hpp"
 #include "mcsnoop/dataplane/forwarding_state.hpp"
+#include "mcsnoop/dataplane/pending_macs.hpp"
 #include "mcsnoop/dataplane/spec.hpp"
 #include "mcsnoop/dataplane/tx_stage.hpp"
 #include "mcsnoop/dataplane/worker.hpp"
@@ -57,6 +58,9 @@ class Dataplane {
   ForwardingState& state() { return *state_; }
   mft::Table& mft() { return *mft_; }
   l2::MacTable& macs() { return *macs_; }
+  // Addresses workers learned that the MAC table does not show yet (the control lcore retires
+  // each after applying its LearnEvent).
+  PendingMacs& pending_macs() { return *pending_macs_; }
   mft::RcuDomain& rcu() { return *rcu_; }
   rte_ring* punt_ring() { return punt_; }
   rte_ring* learn_ring() { return learn_; }
@@ -95,6 +99,7 @@ class Dataplane {
   std::unique_ptr<mft::RcuDomain> rcu_;
   std::unique_ptr<mft::Table> mft_;
   std::unique_ptr<l2::MacTable> macs_;
+  std::unique_ptr<PendingMacs> pending_macs_;
   rte_mempool* pkt_pool_ = nullptr;
   rte_mempool* hdr_pool_ = nullptr;
   rte_mempool* clone_pool_ = nullptr;

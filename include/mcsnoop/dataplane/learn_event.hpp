@@ -8,6 +8,7 @@
 #include <iterator>
 
 #include "mcsnoop/core/port_mask.hpp"
+#include "mcsnoop/dataplane/pending_macs.hpp"
 
 namespace mcsnoop::dataplane {
 
@@ -15,7 +16,10 @@ struct LearnEvent {
   uint8_t mac[6];
   VlanId vlan;
   PortId port;
-  uint16_t pad[3];
+  // The PendingMacs record the worker wrote for this address before forwarding its frame
+  // (invalid when it wrote none); the control lcore retires it after applying the event.
+  PendingMacs::Ticket pending;
+  uint16_t pad = 0;
 };
 static_assert(sizeof(LearnEvent) == 16);
 

@@ -20,11 +20,12 @@
 #include "mcsnoop/dataplane/counters.hpp"
 #include "mcsnoop/dataplane/forwarding_state.hpp"
 #include "mcsnoop/dataplane/learn_event.hpp"
+#include "mcsnoop/dataplane/pending_macs.hpp"
 #include "mcsnoop/dataplane/token_bucket.hpp"
 #include "mcsnoop/dataplane/tx_stage.hpp"
 
 namespace mcsnoop::mft { class Table; class RcuDomain; }
-namespace mcsnoop::l2 { class MacTable; }
+namespace mcsnoop::l2 { class MacTable; struct MacKey; }
 
 namespace mcsnoop::dataplane {
 
@@ -36,6 +37,7 @@ struct SharedTables {
   mft::RcuDomain* rcu = nullptr;
   rte_ring* punt = nullptr;    // MP/SC: workers -> control lcore, control frames
   rte_ring* learn = nullptr;   // MP/SC: workers -> control lcore, LearnEvent elements
+  PendingMacs* pending = nullptr;  // learned but not yet in `macs` (workers write, control retires)
   const TscClock* clock = nullptr;
   uint64_t mac_refresh_ms = 75'000;  // re-report a known MAC after this long (aging / 4)
 };
@@ -69,6 +71,18 @@ class Worker {
 
  private:
   void deliver(rte_mbuf* m, PortId in, VlanId vlan, bool tagged, PortMask egress);
+  // Learning without a flood window (PendingMacs). True when `src` needs no table lookup: this
+  // worker settled it on `in` and no move record says otherwise.
+  bool source_settled(uint64_t src, PortId in, bool moves_pending) const;
+  // One source address after its table lookup: confirm it, or record it and report it to the
+  // control lcore. True when it wrote a move record.
+  bool learn_source(const l2::MacKey& key, bool hit, uint64_t value, PortId in, uint64_t now_cycles,
+                    bool moves_pending, PortCounters& pc);
+  // Egress port of each destination key k (is_dst[k]) from the burst's table lookup, the pending
+  // records and, where those disagree or miss, a fresh lookup; -1 = unknown (flood).
+  // `table_suspect`: a move record may override table hits.
+  void resolve_destinations(const l2::MacKey* keys, const bool* is_dst, unsigned n, uint64_t hits,
+                            const uint64_t* values, bool table_suspect, int* port_out) const;
 
   unsigned index_;
   SharedTables t_;

@@ -9,8 +9,16 @@
 //
 // Handlers run synchronously inside poll(), on the caller's thread: they may read the control
 // lcore's state without locks, and a slow handler delays that lcore, so keep them to a walk
-// over tables. A handler that throws produces {"ok": false, "error": what()}; the server never
-// dies of a handler or of a client.
+// over small tables. A handler that throws produces {"ok": false, "error": what()}; the server
+// never dies of a handler or of a client.
+//
+// Views that can be large (a million groups) are registered with on_stream(): their `data`
+// array is produced by an ArrayStream one slice at a time, at most one slice per connection per
+// poll(), and only while less than kStreamLowWater bytes of the response wait to be sent. The
+// caller keeps calling poll() between its own work (streaming() says when it should call it
+// every iteration), so a huge answer never stalls the loop, other clients are answered
+// meanwhile, and the memory held is one slice plus the socket buffer. The bytes sent are
+// exactly those of the equivalent one-shot answer.
 //
 // The wire protocol is described in mcsnoop/mgmt/protocol.hpp and docs/control-socket.md.
 //
@@ -42,6 +50,20 @@ class ControlServer {
   // the `data` of a successful response. Throw to answer {"ok": false, "error": ...}.
   using Handler = std::function<nlohmann::json(const nlohmann::json& request)>;
 
+  // The `data` array of a streamed response, in slices. next() appends the next elements to
+  // `out` (each with dump_element(); the server adds the brackets and commas) and returns true
+  // when none is left. It runs inside poll() like a handler; it may throw (the connection is
+  // then closed, as the response is already partly sent).
+  class ArrayStream {
+   public:
+    virtual ~ArrayStream() = default;
+    virtual bool next(std::vector<nlohmann::json>& out) = 0;
+  };
+  // Makes the stream of one request; throw to answer {"ok": false, "error": ...}.
+  using StreamHandler = std::function<std::unique_ptr<ArrayStream>(const nlohmann::json& request)>;
+  // A streamed response is continued only while fewer bytes than this wait to be sent.
+  static constexpr std::size_t kStreamLowWater = 256 * 1024;
+
   struct Limits {
     std::size_t max_connections = 16;                  // more clients wait in the backlog
     std::size_t max_request_bytes = kMaxRequestBytes;  // longer lines: error reply, then close
@@ -56,6 +78,7 @@ class ControlServer {
     uint64_t oversized = 0;       // connections closed for a request over max_request_bytes
     uint64_t idle_closed = 0;     // connections closed by the idle timeout
     uint64_t io_errors = 0;       // connections dropped on a socket error
+    uint64_t stream_slices = 0;   // slices of streamed responses produced
   };
 
   ControlServer();
@@ -74,6 +97,11 @@ class ControlServer {
   // Registers (or replaces) the handler of `command`, e.g. "show groups". May be called before
   // or after open().
   void on(std::string command, Handler handler);
+  // Registers (or replaces) a streamed command (see above). A command is either streamed or not.
+  void on_stream(std::string command, StreamHandler handler);
+
+  // True while a streamed response is being produced: call poll() on every loop iteration then.
+  bool streaming() const { return streams_ != 0; }
 
   // Does whatever socket work is ready, without waiting. Cheap when idle. No-op when closed.
   void poll();
@@ -99,12 +127,21 @@ class ControlServer {
   void service(Connection& c, short revents, Clock::time_point now);
   void read_available(Connection& c, Clock::time_point now);
   void answer_next_request(Connection& c);
+  // Starts the response to `line` on `c`: a streamed one if its command is streamed.
+  void start_response(Connection& c, std::string_view line);
+  // Appends one slice of c's stream (and the closing part when it ends) to c.out.
+  void pump_stream(Connection& c);
+  static std::string whole_stream(std::unique_ptr<ArrayStream> stream);
+  // The stream handler of the request on `line`, or nullptr (not streamed, or not a request).
+  const StreamHandler* stream_handler(std::string_view line, nlohmann::json& request) const;
   void flush(Connection& c, Clock::time_point now);
   void reap_closed();
 
   Limits limits_;
   Counters counters_;
   std::map<std::string, Handler, std::less<>> handlers_;
+  std::map<std::string, StreamHandler, std::less<>> stream_handlers_;
+  std::size_t streams_ = 0;  // connections with a stream in progress
   std::string path_;
   int listen_fd_ = -1;
   dev_t socket_dev_ = 0;  // identity of the socket file we bound, so close() never unlinks

@@ -63,12 +63,16 @@ struct VlanConfig {
   // Send RFC 4286 Multicast Router Solicitations into this VLAN at start and on link up. The
   // control plane reads it (it sends them); the engine does not.
   bool mrd_solicit = true;
+  uint32_t max_groups = 0;              // learned groups in this VLAN; 0 = only the table's limit
 };
 
 struct PortConfig {
   RouterMode router = RouterMode::Auto;
   bool fast_leave = false;
-  uint32_t max_groups = 0;              // 0 = unlimited
+  // Limits of what reports from the port may make the engine hold (static entries excluded).
+  uint32_t max_groups = 0;              // memberships of the port; 0 = unlimited
+  uint32_t max_sources_per_group = 64;  // sources one membership lists (1..kMaxSourcesPerGroup)
+  uint32_t max_sources = 0;             // source states of all its memberships; 0 = unlimited
   bool flood_unregistered = false;
   bool flood_reports = false;           // also gets the VLAN's reports and leaves (RFC 4541 2.1.1(1))
   // Router guard: queries, PIM hellos and MRD advertisements/terminations from this port are
@@ -77,10 +81,15 @@ struct PortConfig {
   bool router_guard = false;
 };
 
+// The most sources one membership may list, whatever a port's max_sources_per_group says.
+inline constexpr uint32_t kMaxSourcesPerGroup = 1024;
+
 struct EngineConfig {
   std::vector<PortConfig> ports;        // index = PortId
   std::vector<VlanConfig> vlans;
-  uint32_t max_groups = 65536;          // whole-table limit of (vlan, group) entries
+  // Whole-table limits of what reports create (static entries excluded); 0 = unlimited.
+  uint32_t max_groups = 65536;          // learned (vlan, group) entries
+  uint32_t max_sources = 65536;         // source states, summed over every membership
   // Key of the group index's hash (hosts choose the groups: see core/keyed_hash.hpp). Unset:
   // a random key drawn when the engine is built. Tests may fix it to be reproducible.
   std::optional<core::HashKey> hash_key;
@@ -179,15 +188,38 @@ struct Counters {
   uint64_t queries_sent = 0, groups_expired = 0;
   // Added by the engine implementation (source compatible: new members only).
   uint64_t ignored_invalid_source = 0;   // unspecified/multicast/broadcast sources in records (E23)
-  uint64_t refused_source_limit = 0;     // sources beyond the per-membership cap
+  uint64_t refused_source_limit = 0;     // sources beyond a port's max_sources_per_group
   uint64_t ignored_router_guard = 0;     // router signals from a `multicast_router: never` port
   uint64_t ignored_compat = 0;           // records dropped by host compatibility mode (RFC 3376 7.3.2)
   uint64_t ignored_snooping_off = 0;     // messages in a VLAN/family that is not snooped
   uint64_t fast_leaves = 0;              // memberships pruned at once by fast leave
   uint64_t host_leaves_kept = 0;         // leaves that kept the port: other hosts still joined
   uint64_t mrd_terminations = 0;         // RFC 4286 terminations (router port left to age)
+  uint64_t refused_vlan_limit = 0;       // new groups refused at a VLAN's max_groups
+  uint64_t refused_port_sources = 0;     // sources refused at a port's max_sources
+  uint64_t refused_table_sources = 0;    // sources refused at the whole table's max_sources
   uint64_t dropped_router_guard = 0;     // queries, PIM hellos, MRD adv/term dropped on guarded ports
   uint64_t topology_queries_deferred = 0; // link-up general queries held back by the throttle
+};
+
+// What the reports of one port hold now and how often its limits refused more (show ports,
+// the fuzzer's invariants). Refused groups: at the port's, the VLAN's or the table's limit;
+// refused sources: at any of the three source limits.
+struct PortUsage {
+  uint32_t groups = 0;                  // memberships (<= max_groups when that is not 0)
+  uint32_t sources = 0;                 // source states (<= max_sources when that is not 0)
+  uint64_t refused_groups = 0;
+  uint64_t refused_sources = 0;
+  uint32_t max_groups = 0;              // the port's configured limits (PortConfig)
+  uint32_t max_sources = 0;
+  uint32_t max_sources_per_group = 0;
+};
+// The whole table: learned groups and source states count towards the limits; groups with
+// static entries do not.
+struct TableUsage {
+  uint32_t groups = 0;                  // learned groups (<= EngineConfig::max_groups)
+  uint32_t static_groups = 0;           // groups with static entries
+  uint64_t sources = 0;                 // source states (<= EngineConfig::max_sources)
 };
 
 // What the engine holds, for tests and the fuzzer's memory invariants. O(table): not for the
@@ -247,9 +279,19 @@ class Engine {
   void set_link(PortId port, bool up, Ms now, Actions& out);
 
   std::vector<GroupView> groups(Ms now) const;
+  // groups() in slices, for tables too large to list in one go: appends the views of the groups
+  // from `cursor` on until at least `max_views` were appended (a group's (*,G) and (S,G) views
+  // are never split) or none is left, and advances `cursor`. Returns true when the listing is
+  // complete. The table may change between calls: a group created or deleted meanwhile may be
+  // listed or not, every other group is listed once. Start with cursor 0.
+  bool groups_slice(size_t& cursor, size_t max_views, Ms now, std::vector<GroupView>& out) const;
   std::vector<RouterView> routers(Ms now) const;
   std::vector<QuerierView> queriers(Ms now) const;
   const Counters& counters() const;
+  // Cheap (no allocation, O(1)): for the control socket and for tests checking the limits.
+  PortUsage port_usage(PortId port) const;   // zeros for a port beyond the configured ones
+  TableUsage table_usage() const;
+  uint32_t vlan_groups(VlanId vlan) const;   // learned groups of the VLAN (<= its max_groups)
   // Counters of `port`; all zero for a port the engine does not know.
   const PortCounters& port_counters(PortId port) const;
   Footprint footprint() const;

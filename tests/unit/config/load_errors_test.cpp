@@ -216,6 +216,26 @@ mac_table: {size: 0, aging_time: 0s}
   EXPECT_EQ(r.errors.size(), 15u) << test::dump(r.errors);
 }
 
+TEST(LoadErrors, StateLimitsOutOfRange) {
+  const LoadResult r = load(R"(ports:
+  - {name: a, device: net_null0, max_sources_per_group: 0, max_sources: -1}
+  - {name: b, device: net_null1, max_sources_per_group: 1025}
+vlans:
+  - id: 1
+    max_groups: 0
+    max_sources: 10
+snooping:
+  max_sources: 0
+)");
+  EXPECT_TRUE(has_error(r, "ports[0].max_sources_per_group", 2, "0 is out of range (1-1024)"));
+  EXPECT_TRUE(has_error(r, "ports[0].max_sources", 2, "-1 is out of range (0-16777216)"));
+  EXPECT_TRUE(has_error(r, "ports[1].max_sources_per_group", 3, "1025 is out of range (1-1024)"));
+  EXPECT_TRUE(has_error(r, "vlans[0].max_groups", 6, "0 is out of range (1-16777216)"));
+  EXPECT_TRUE(has_error(r, "vlans[0].max_sources", 7, ""));  // global only: unknown in a VLAN
+  EXPECT_TRUE(has_error(r, "snooping.max_sources", 9, "0 is out of range (1-16777216)"));
+  EXPECT_EQ(r.errors.size(), 6u) << test::dump(r.errors);
+}
+
 TEST(LoadErrors, HugeIntegerIsOutOfRangeNotAnOverflow) {
   EXPECT_TRUE(only_error(load("ports:\n  - {name: a, device: net_null0, max_groups: 99999999999999999999999}\n"),
                          "ports[0].max_groups", 2, "out of range"));

@@ -42,7 +42,9 @@ TEST(LoadValid, MinimalConfigTakesEveryContractDefault) {
   EXPECT_FALSE(p.native_vlan);
   EXPECT_EQ(p.multicast_router, RouterMode::Auto);
   EXPECT_FALSE(p.fast_leave);
-  EXPECT_EQ(p.max_groups, 0u);
+  EXPECT_EQ(p.max_groups, 65536u) << "one port: its fair share is the whole table";
+  EXPECT_EQ(p.max_sources_per_group, 64u);
+  EXPECT_EQ(p.max_sources, 65536u);
   EXPECT_FALSE(p.flood_unregistered);
   EXPECT_FALSE(p.flood_reports);
   EXPECT_EQ(p.igmp_rate_limit, 1000u);
@@ -57,6 +59,7 @@ TEST(LoadValid, MinimalConfigTakesEveryContractDefault) {
   EXPECT_EQ(s.unregistered, UnregisteredPolicy::Flood);
   EXPECT_TRUE(s.mld);
   EXPECT_EQ(s.max_groups, 65536u);
+  EXPECT_EQ(s.max_sources, 65536u);
   EXPECT_TRUE(s.mrd_solicit);
 
   EXPECT_EQ(c.mac_table.size, 65536u);
@@ -374,6 +377,43 @@ TEST(LoadValid, LoadFileReadsFromDisk) {
   std::remove(path.c_str());
   ASSERT_TRUE(r.ok()) << dump(r.errors);
   EXPECT_EQ(r.config->ports[0].vlan, 7);
+}
+
+// Issue 8: an omitted per-port limit is the port's fair share of the table's limit, so the
+// ports' shares add up to no more than the table; 0 written explicitly keeps meaning "no
+// per-port limit" (the contract's `max_groups: 0 = unlimited`).
+TEST(LoadValid, OmittedPortLimitsAreFairSharesOfTheTable) {
+  const LoadResult r = load(R"(ports:
+  - {name: a, device: net_null0}
+  - {name: b, device: net_null1, max_groups: 0, max_sources: 0}
+  - {name: c, device: net_null2, max_groups: 10, max_sources: 500, max_sources_per_group: 1024}
+snooping:
+  max_groups: 1000
+  max_sources: 3001
+)");
+  const Config& c = loaded(r);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(c.snooping.max_sources, 3001u);
+  EXPECT_EQ(c.ports[0].max_groups, 333u);
+  EXPECT_EQ(c.ports[0].max_sources, 1000u);
+  EXPECT_EQ(c.ports[0].max_sources_per_group, 64u);
+  EXPECT_EQ(c.ports[1].max_groups, 0u);
+  EXPECT_EQ(c.ports[1].max_sources, 0u);
+  EXPECT_EQ(c.ports[2].max_groups, 10u);
+  EXPECT_EQ(c.ports[2].max_sources, 500u);
+  EXPECT_EQ(c.ports[2].max_sources_per_group, 1024u);
+}
+
+TEST(LoadValid, FairShareIsAtLeastOne) {
+  const LoadResult r = load(R"(ports:
+  - {name: a, device: net_null0}
+  - {name: b, device: net_null1}
+snooping: {max_groups: 1, max_sources: 1}
+)");
+  const Config& c = loaded(r);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(c.ports[0].max_groups, 1u) << "0 would mean no limit";
+  EXPECT_EQ(c.ports[1].max_sources, 1u);
 }
 
 }  // namespace

@@ -21,11 +21,11 @@ namespace {
 
 TEST(SmallVecTest, StaysInlineThenGrowsAndKeepsOrder) {
   SmallVec<uint64_t, 1> v;
-  v.push_back(5);
+  ASSERT_TRUE(v.push_back(5));
   EXPECT_EQ(v.heap_bytes(), 0u);
-  v.insert(0, 3);
-  v.insert(1, 4);
-  v.push_back(6);
+  ASSERT_TRUE(v.insert(0, 3));
+  ASSERT_TRUE(v.insert(1, 4));
+  ASSERT_TRUE(v.push_back(6));
   EXPECT_GT(v.heap_bytes(), 0u);
   EXPECT_EQ(std::vector<uint64_t>(v.begin(), v.end()), (std::vector<uint64_t>{3, 4, 5, 6}));
   v.erase(1);
@@ -41,7 +41,7 @@ TEST(SmallVecTest, StaysInlineThenGrowsAndKeepsOrder) {
 TEST(SmallVecTest, ByteSizedGrowsToItsOwnersCap) {
   SmallVec<uint64_t, 1, uint8_t> v;
   static_assert(sizeof(v) == 16, "one element inline, two size bytes, padding");
-  for (uint64_t i = 0; i < 128; ++i) v.insert(static_cast<uint32_t>(i / 2), i);  // middle inserts
+  for (uint64_t i = 0; i < 128; ++i) ASSERT_TRUE(v.insert(static_cast<uint32_t>(i / 2), i));  // middle inserts
   ASSERT_EQ(v.size(), 128u);
   EXPECT_EQ(v.capacity(), 128u);
   std::vector<uint64_t> ref;
@@ -52,6 +52,63 @@ TEST(SmallVecTest, ByteSizedGrowsToItsOwnersCap) {
   EXPECT_EQ(std::vector<uint64_t>(v.begin(), v.end()), ref);
 }
 
+// A list must refuse to grow past what its size type holds, in every build type: an assert
+// (compiled out in release) is no check. The calls are written `(void)v.insert(...)` so the
+// test also builds against the old API, where the overflow corrupted the heap and wrapped size.
+TEST(SmallVecTest, RefusesToGrowPastItsSizeType) {
+  SmallVec<uint32_t, 1, uint8_t> v;
+  for (uint32_t i = 0; i < 255; ++i) (void)v.push_back(i);
+  ASSERT_EQ(v.size(), 255u);
+  (void)v.push_back(255);   // one past uint8_t: refused
+  (void)v.insert(0, 1000);  // likewise at the front
+  EXPECT_EQ(v.size(), 255u);
+  EXPECT_LE(v.size(), v.capacity());
+  EXPECT_EQ(v[0], 0u);
+  EXPECT_EQ(v[254], 254u);
+}
+
+TEST(SmallVecTest, AssignRefusesMoreThanItsSizeTypeAndKeepsTheContents) {
+  SmallVec<uint32_t, 1, uint8_t> v;
+  (void)v.push_back(7);
+  (void)v.push_back(8);
+  std::vector<uint32_t> big(300, 42);
+  (void)v.assign(big);  // 300 > 255: refused, the old contents stay
+  EXPECT_EQ(std::vector<uint32_t>(v.begin(), v.end()), (std::vector<uint32_t>{7, 8}));
+  EXPECT_LE(v.size(), v.capacity());
+}
+
+TEST(SmallVecTest, ReportsWhetherItGrew) {
+  SmallVec<uint16_t, 1, uint8_t> v;
+  for (uint32_t i = 0; i < 255; ++i) ASSERT_TRUE(v.push_back(static_cast<uint16_t>(i)));
+  EXPECT_FALSE(v.push_back(1));
+  EXPECT_FALSE(v.insert(3, 1));
+  EXPECT_FALSE(v.assign(std::vector<uint16_t>(256, 1)));
+  EXPECT_TRUE(v.assign(std::vector<uint16_t>(255, 1)));
+  EXPECT_EQ(v.size(), 255u);
+}
+
+TEST(CompactVecTest, AssignRefusesMoreThanItsSizeTypeAndKeepsTheContents) {
+  CompactVec<uint32_t> v;
+  (void)v.push_back(1);
+  (void)v.push_back(2);
+  (void)v.push_back(3);
+  // A list longer than uint32_t counts; only its first element is ever read (by the old code,
+  // which truncated the length to 1), so the span need not be backed by 16 GB.
+  const uint32_t one = 9;
+  (void)v.assign(std::span<const uint32_t>(&one, (size_t{1} << 32) + 1));
+  EXPECT_EQ(std::vector<uint32_t>(v.begin(), v.end()), (std::vector<uint32_t>{1, 2, 3}));
+}
+
+TEST(CompactVecTest, ReportsWhetherItGrew) {
+  CompactVec<uint32_t> v;
+  EXPECT_TRUE(v.push_back(1));
+  EXPECT_TRUE(v.insert(0, 0));
+  EXPECT_TRUE(v.assign(std::vector<uint32_t>{4, 5, 6}));
+  const uint32_t one = 9;
+  EXPECT_FALSE(v.assign(std::span<const uint32_t>(&one, (size_t{1} << 32) + 1)));
+  EXPECT_EQ(v.size(), 3u);
+}
+
 TEST(CompactVecTest, EmptyCostsOnePointerAndNoBlock) {
   CompactVec<uint64_t> v;
   static_assert(sizeof(v) == sizeof(void*));
@@ -59,7 +116,7 @@ TEST(CompactVecTest, EmptyCostsOnePointerAndNoBlock) {
   EXPECT_EQ(v.begin(), v.end());
   EXPECT_EQ(v.heap_bytes(), 0u);
   v.clear();
-  v.assign({});
+  ASSERT_TRUE(v.assign({}));
   v.retain([](uint64_t) { return false; });
   EXPECT_EQ(v.heap_bytes(), 0u) << "nothing to hold: still no block";
   EXPECT_TRUE(v.span().empty());
@@ -75,7 +132,7 @@ TEST(CompactVecTest, MatchesAVectorUnderRandomEdits) {
       case 0:
       case 1: {  // insert anywhere (growth from zero, and many doublings)
         const auto pos = static_cast<uint32_t>(ref.empty() ? 0 : (x >> 8) % (ref.size() + 1));
-        v.insert(pos, x);
+        ASSERT_TRUE(v.insert(pos, x));
         ref.insert(ref.begin() + pos, x);
         break;
       }
@@ -91,7 +148,7 @@ TEST(CompactVecTest, MatchesAVectorUnderRandomEdits) {
         std::erase_if(ref, [](uint64_t e) { return e % 4 == 0; });
         break;
       case 4:
-        v.push_back(x);
+        ASSERT_TRUE(v.push_back(x));
         ref.push_back(x);
         break;
     }
@@ -104,14 +161,14 @@ TEST(CompactVecTest, MatchesAVectorUnderRandomEdits) {
 TEST(CompactVecTest, AssignKeepsCapacityAndCopiesAreDeep) {
   CompactVec<uint32_t> v;
   const std::vector<uint32_t> big{1, 2, 3, 4, 5, 6, 7, 8, 9};
-  v.assign(big);
+  ASSERT_TRUE(v.assign(big));
   const uint32_t* block = v.data();
   const size_t bytes = v.heap_bytes();
-  v.assign(std::vector<uint32_t>{7});  // shrink: same block, no allocation
+  ASSERT_TRUE(v.assign(std::vector<uint32_t>{7}));  // shrink: same block, no allocation
   EXPECT_EQ(v.data(), block);
   EXPECT_EQ(v.heap_bytes(), bytes);
   EXPECT_EQ(std::vector<uint32_t>(v.begin(), v.end()), std::vector<uint32_t>{7});
-  v.assign(big);                       // back up to the capacity it already has
+  ASSERT_TRUE(v.assign(big));                       // back up to the capacity it already has
   EXPECT_EQ(v.data(), block);
 
   CompactVec<uint32_t> copy = v;
@@ -196,13 +253,13 @@ TEST(EngineLayoutTest, MembershipFieldsShareTheHostListsPadding) {
   std::vector<Membership> members(3);
   Membership& m = members[1];
   for (uint32_t i = 0; i < kMaxHostsPerMembership; ++i) {
-    m.hosts.push_back(TrackedHost{net::IpAddr::v4(0x0a000000u + i), Ms{i}});
+    ASSERT_TRUE(m.hosts.push_back(TrackedHost{net::IpAddr::v4(0x0a000000u + i), Ms{i}}));
   }
   m.port = 63;
   m.mode = FilterMode::Exclude;
   m.hosts_overflow = true;
   for (uint32_t i = 0; i < kMaxSourcesPerMembership; ++i) {
-    m.sources.push_back(SourceTimer{net::IpAddr::v4(0x0a010000u + i), kStopped});
+    ASSERT_TRUE(m.sources.push_back(SourceTimer{net::IpAddr::v4(0x0a010000u + i), kStopped}));
   }
   // The fields in the host list's tail padding are not overwritten by the list, nor it by them.
   EXPECT_EQ(m.hosts.size(), kMaxHostsPerMembership);
