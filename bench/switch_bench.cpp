@@ -23,6 +23,9 @@ namespace mcsnoop::bench {
 const std::vector<CaseInfo>& case_list() {
   static const std::vector<CaseInfo> cases = {
       {"l2-unicast", "known unicast to 1,000 learned MACs behind one sink"},
+      {"l2-unicast-storm", "l2-unicast with storm control on (every class, far above the offered rate)"},
+      {"l2-unknown-unicast", "unicast to 1,000 unknown MACs: every frame floods (to the one sink)"},
+      {"l2-unknown-unicast-storm", "l2-unknown-unicast with storm control on: every frame takes a token"},
       {"mcast-g1-fo1", "multicast to 1 joined group, fan-out 1"},
       {"mcast-g1000-fo1", "multicast over 1,000 joined groups in random order, fan-out 1"},
       {"mcast-g100000-fo1", "multicast over 100,000 joined groups in random order, fan-out 1"},

@@ -59,6 +59,7 @@ bool SwitchRig::build(const RigConfig& cfg, std::string* err) {
   snoop::EngineConfig ecfg;
   auto add_port = [&](std::string name, std::string device, uint32_t punt_rate, bool fast_leave) {
     dataplane::PortSpec ps;
+    ps.storm = spec.ports.empty() ? cfg.source_storm : dataplane::StormControlSpec{};  // the source is first
     ps.name = std::move(name);
     ps.device = std::move(device);
     ps.access_vlan = kVlan;

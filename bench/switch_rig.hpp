@@ -43,6 +43,7 @@ struct RigConfig {
   uint32_t pcap_frames = 0;    // frames in it (each holds an mbuf of the packet pool)
   unsigned sinks = 1;          // net_null sinks, 1..8
   bool host = false;           // add the ring "host" port
+  dataplane::StormControlSpec source_storm{};  // storm control on the source port
 };
 
 // Counters of every port, summed over lcores.

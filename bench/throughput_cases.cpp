@@ -35,6 +35,9 @@ struct ThroughputSpec {
   uint32_t frames;       // default frames in the source pcap
   bool churn;
   double min_ratio;      // the case's own target, 0 = none
+  bool unknown_dst;      // unicast: destinations not learned, so every frame floods (to the one sink)
+  bool storm;            // storm control on the source, every class, far above the offered rate:
+                         // what the check costs when nothing is dropped
 };
 
 // 8,192 frames keep the source's own working set (one 2 KB mbuf per pcap frame, replayed by
@@ -49,14 +52,19 @@ constexpr uint32_t kUnicastHosts = 1000;
 constexpr uint32_t kChurnGroups = 1000;
 
 constexpr ThroughputSpec kSpecs[] = {
-    {"l2-unicast", Traffic::Unicast, kUnicastHosts, 1, kSmallPcap, false, 0.6},
-    {"mcast-g1-fo1", Traffic::Multicast, 1, 1, kSmallPcap, false, 0},
-    {"mcast-g1000-fo1", Traffic::Multicast, 1000, 1, kSmallPcap, false, 0.5},
-    {"mcast-g100000-fo1", Traffic::Multicast, 100000, 1, kLargePcap, false, 0},
-    {"mcast-g1000-fo1-pcap100k", Traffic::Multicast, 1000, 1, kLargePcap, false, 0},
-    {"mcast-g1000-fo4", Traffic::Multicast, 1000, 4, kSmallPcap, false, 0.3},
-    {"mcast-churn", Traffic::Multicast, 1000, 1, kSmallPcap, true, 0},
+    {"l2-unicast", Traffic::Unicast, kUnicastHosts, 1, kSmallPcap, false, 0.6, false, false},
+    {"l2-unicast-storm", Traffic::Unicast, kUnicastHosts, 1, kSmallPcap, false, 0, false, true},
+    {"l2-unknown-unicast", Traffic::Unicast, kUnicastHosts, 1, kSmallPcap, false, 0, true, false},
+    {"l2-unknown-unicast-storm", Traffic::Unicast, kUnicastHosts, 1, kSmallPcap, false, 0, true, true},
+    {"mcast-g1-fo1", Traffic::Multicast, 1, 1, kSmallPcap, false, 0, false, false},
+    {"mcast-g1000-fo1", Traffic::Multicast, 1000, 1, kSmallPcap, false, 0.5, false, false},
+    {"mcast-g100000-fo1", Traffic::Multicast, 100000, 1, kLargePcap, false, 0, false, false},
+    {"mcast-g1000-fo1-pcap100k", Traffic::Multicast, 1000, 1, kLargePcap, false, 0, false, false},
+    {"mcast-g1000-fo4", Traffic::Multicast, 1000, 4, kSmallPcap, false, 0.3, false, false},
+    {"mcast-churn", Traffic::Multicast, 1000, 1, kSmallPcap, true, 0, false, false},
 };
+// The storm cases' limit: far above what one lcore forwards, so every frame passes the bucket.
+constexpr uint32_t kStormPps = 100'000'000;
 
 const ThroughputSpec* find_spec(const std::string& name) {
   for (const ThroughputSpec& s : kSpecs)
@@ -258,12 +266,14 @@ bool run_throughput_case(const std::string& name, const CaseOptions& opts, std::
   rc.pcap_frames = frames;
   rc.sinks = spec->fanout;
   rc.host = spec->churn;
+  if (spec->storm) rc.source_storm = {kStormPps, kStormPps, kStormPps};
   std::unique_ptr<SwitchRig> rig = SwitchRig::create(rc, err);
   std::remove(pcap.c_str());  // infinite_rx has read it all into mbufs
   if (!rig) return false;
 
-  const bool ready = spec->traffic == Traffic::Unicast ? learn_destinations(*rig, spec->groups, err)
-                                                       : join_groups(*rig, spec->groups, spec->fanout, err);
+  const bool ready = spec->traffic == Traffic::Unicast
+                         ? spec->unknown_dst || learn_destinations(*rig, spec->groups, err)
+                         : join_groups(*rig, spec->groups, spec->fanout, err);
   if (!ready) return false;
 
   std::unique_ptr<ChurnDriver> churn;
@@ -278,7 +288,9 @@ bool run_throughput_case(const std::string& name, const CaseOptions& opts, std::
   const double sw = median(s.sw_mpps);
   const double ratio = io > 0 ? sw / io : 0;
   const std::string state = spec->traffic == Traffic::Unicast
-                                ? std::to_string(spec->groups) + " learned destination MACs"
+                                ? std::to_string(spec->groups) +
+                                      (spec->unknown_dst ? " unknown (flooded)" : " learned") + " destination MACs" +
+                                      (spec->storm ? ", storm control on" : "")
                                 : std::to_string(spec->groups) + " joined group" + (spec->groups > 1 ? "s" : "");
   std::printf("# %s: %u frames of 64 bytes, %s, %u sink%s; windows of %u ms after %u ms warm-up\n", spec->name,
               frames, state.c_str(), spec->fanout, spec->fanout > 1 ? "s (every group joined on each)" : "",

@@ -45,8 +45,8 @@ fi
 if [ $# -gt 0 ]; then
   cases=("$@")
 else
-  cases=(l2-unicast mcast-g1-fo1 mcast-g1000-fo1 mcast-g100000-fo1 mcast-g1000-fo1-pcap100k
-         mcast-g1000-fo4 mcast-churn join-latency l2-learn)
+  cases=(l2-unicast l2-unicast-storm l2-unknown-unicast l2-unknown-unicast-storm mcast-g1-fo1 mcast-g1000-fo1
+         mcast-g100000-fo1 mcast-g1000-fo1-pcap100k mcast-g1000-fo4 mcast-churn join-latency l2-learn)
 fi
 
 log=$(mktemp "${TMPDIR:-/tmp}/mcsnoop-bench.XXXXXX")

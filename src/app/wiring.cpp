@@ -28,6 +28,19 @@ snoop::UnregisteredPolicy to_engine(config::UnregisteredPolicy p) {
   return snoop::UnregisteredPolicy::Flood;
 }
 
+// ports[].forward_reserved, bpdu, max_macs and storm_control.
+void add_bridge_protection(const config::Port& p, dataplane::PortSpec& ps) {
+  for (uint8_t b : p.forward_reserved) ps.forward_reserved |= static_cast<uint16_t>(1u << b);
+  switch (p.bpdu) {
+    case config::BpduMode::Flood: ps.bpdu = dataplane::BpduMode::Flood; break;
+    case config::BpduMode::Drop: ps.bpdu = dataplane::BpduMode::Drop; break;
+    case config::BpduMode::Guard: ps.bpdu = dataplane::BpduMode::Guard; break;
+  }
+  ps.max_macs = p.max_macs;
+  ps.storm = {p.storm_control.broadcast, p.storm_control.unknown_unicast,
+              p.storm_control.unregistered_multicast};
+}
+
 }  // namespace
 
 dataplane::SwitchSpec make_switch_spec(const config::Config& cfg) {
@@ -41,6 +54,7 @@ dataplane::SwitchSpec make_switch_spec(const config::Config& cfg) {
     ps.allowed_vlans = p.allowed_vlans;
     ps.native_vlan = p.native_vlan.value_or(0);
     ps.punt_rate_pps = p.igmp_rate_limit;
+    add_bridge_protection(p, ps);
     s.ports.push_back(std::move(ps));
   }
   for (const config::Vlan& v : cfg.vlans) {
@@ -56,6 +70,7 @@ dataplane::SwitchSpec make_switch_spec(const config::Config& cfg) {
   s.lcores.tx = cfg.cores.tx;
   s.mac_table_size = cfg.mac_table.size;
   s.mac_aging = cfg.mac_table.aging_time;
+  s.mac_move_limit = cfg.mac_table.move_limit;
   s.mft_capacity = mft_capacity(cfg);
   return s;
 }

@@ -45,6 +45,15 @@ std::string_view to_string(LogLevel v) {
   return "?";
 }
 
+std::string_view to_string(BpduMode v) {
+  switch (v) {
+    case BpduMode::Flood: return "flood";
+    case BpduMode::Drop: return "drop";
+    case BpduMode::Guard: return "guard";
+  }
+  return "?";
+}
+
 std::vector<VlanId> Port::vlans() const {
   if (vlan_mode == VlanMode::Access) return {vlan};
   std::vector<VlanId> out = allowed_vlans;

@@ -219,6 +219,7 @@ void parse_port(const Field& item, size_t index, ParseState& st, std::vector<Cla
     if (auto v = read_number<uint32_t>(*f, diag, 1, 1'000'000)) port.igmp_rate_limit = *v;
   }
   read_router_guard(map, port, diag);
+  read_port_bridge_keys(map, port, diag);
   map.finish();
 }
 

@@ -205,6 +205,9 @@ void parse_mac_table(const std::optional<Field>& f, ParseState& st) {
       mt.aging_time = *v;
     }
   }
+  if (auto m = map.take("move_limit")) {
+    if (auto v = read_number<uint32_t>(*m, st.diag, 1, 1'000'000)) mt.move_limit = *v;
+  }
   map.finish();
 }
 

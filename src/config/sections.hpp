@@ -57,6 +57,10 @@ void resolve_port_limits(ParseState& st);
 void parse_control(const std::optional<Field>& f, ParseState& st);
 void parse_logging(const std::optional<Field>& f, ParseState& st);
 
+// The bridge protection keys of one `ports[]` entry (parse_bridge.cpp): forward_reserved,
+// bpdu, max_macs, storm_control.
+void read_port_bridge_keys(MapReader& map, Port& port, Diagnostics& diag);
+
 // Shared by `snooping` and each `vlans[]` entry: reads the keys of `snooping` present in
 // `map` into `out`. Where they were given matters for error placement, so their fields are
 // kept too.

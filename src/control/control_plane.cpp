@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstring>
 #include <random>
+#include <stdexcept>
 #include <thread>
 
 #include <sys/prctl.h>
@@ -51,6 +52,12 @@ constexpr uint32_t kEthHeader = 14;
 
 unsigned family_index(net::Family f) { return f == net::Family::V4 ? 0 : 1; }
 
+std::vector<std::string> port_names(const dataplane::Dataplane& dp) {
+  std::vector<std::string> out;
+  for (PortId p = 0; p < dp.port_count(); ++p) out.push_back(dp.port_info(p).name);
+  return out;
+}
+
 }  // namespace
 
 ControlPlane::ControlPlane(dataplane::Dataplane& dp, snoop::EngineConfig engine_config)
@@ -59,6 +66,7 @@ ControlPlane::ControlPlane(dataplane::Dataplane& dp, snoop::EngineConfig engine_
       // No VLAN wants solicitations: nothing is ever scheduled.
       solicitor_(dp.port_count(), std::random_device{}(),
                  solicit_vlans_.empty() ? MrdSolicitTiming{.count = 0} : MrdSolicitTiming{}),
+      bridge_(port_names(dp), dp.spec().mac_move_limit),
       engine_(std::move(engine_config)) {
   frame_buf_.resize(16384);
   build_buf_.reserve(2048);
@@ -115,6 +123,7 @@ unsigned ControlPlane::poll_once(uint64_t now_ms) {
   now_ms_ = now_ms;
   unsigned work = drain_punts();
   work += drain_learns();
+  work += watch_guard();
   if (engine_.next_deadline() <= snoop::Ms(now_ms)) {
     actions_.clear();
     engine_.advance(snoop::Ms(now_ms), actions_);
@@ -387,15 +396,43 @@ unsigned ControlPlane::drain_learns() {
     const l2::MacKey key = l2::MacKey::from_bytes(ev[i].mac, ev[i].vlan);
     switch (dp_.macs().learn(key, ev[i].port, now_ms_)) {
       case l2::LearnResult::New: ++counters_.macs_learned; break;
-      case l2::LearnResult::Moved: ++counters_.macs_moved; break;
+      case l2::LearnResult::Moved:
+        ++counters_.macs_moved;
+        bridge_.on_move(key, ev[i].port, now_ms_);
+        break;
       case l2::LearnResult::Refreshed: break;
       case l2::LearnResult::TableFull: ++counters_.mac_table_full; break;
+      case l2::LearnResult::PortLimit:
+        bridge_.on_port_limit(key, ev[i].port, dp_.macs().port_limit(ev[i].port), now_ms_);
+        break;
     }
     // The table shows it now (or refused it): the workers' stand-in record can go.
     dp_.pending_macs().retire(key.word(), ev[i].pending);
   }
   counters_.learn_events += n;
   return n;
+}
+
+unsigned ControlPlane::watch_guard() {
+  const PortMask fresh = bridge_.newly_shut(dp_.state().shut_ports());
+  if (fresh.empty()) return 0;
+  fresh.for_each([&](PortId p) { dp_.macs().flush_port(p); });
+  dp_.state().bump_mac_flush_epoch();
+  return fresh.count();
+}
+
+nlohmann::json ControlPlane::enable_port(const nlohmann::json& request) {
+  const auto it = request.find("port");
+  if (it == request.end() || !it->is_string()) throw std::runtime_error("port enable: needs \"port\": NAME");
+  const std::string name = it->get<std::string>();
+  for (PortId p = 0; p < dp_.port_count(); ++p) {
+    if (dp_.port_info(p).name != name) continue;
+    const bool was_shut = dp_.state().enable_port(p);
+    bridge_.newly_shut(dp_.state().shut_ports());  // forget it, so a new BPDU is logged again
+    if (was_shut) spdlog::info("port {}: re-enabled by the operator (BPDU guard cleared)", name);
+    return {{"port", name}, {"was_shut", was_shut}};
+  }
+  throw std::runtime_error("port enable: no port named '" + name + "'");
 }
 
 void ControlPlane::poll_links() {

@@ -39,6 +39,14 @@ json snooping_json(const snoop::PortUsage& u) {
 
 }  // namespace
 
+// Bridge protection per port: forwarding state (BPDU guard) and port security.
+void ControlPlane::add_bridge_fields(json& port, PortId p) const {
+  port["state"] = dp_.state().port(p).shut.load() ? "bpdu-guard-shut" : "forwarding";
+  port["macs"] = dp_.macs().port_size(p);
+  port["max_macs"] = dp_.macs().port_limit(p);
+  port["macs_refused"] = bridge_.macs_refused(p);
+}
+
 json ControlPlane::show_ports() const {
   json out = json::array();
   for (PortId p = 0; p < dp_.port_count(); ++p) {
@@ -56,6 +64,7 @@ json ControlPlane::show_ports() const {
                    {"drops", drops_json(c)},
                    {"dropped_router_guard", engine_.port_counters(p).dropped_router_guard},
                    {"snooping", snooping_json(engine_.port_usage(p))}});
+    add_bridge_fields(out.back(), p);
   }
   return out;
 }
@@ -113,7 +122,10 @@ json ControlPlane::show_stats() const {
                {"pending_reclaim", ms.pending}}},
       {"mac_table", {{"entries", dp_.macs().size()}, {"learn_events", counters_.learn_events},
                      {"learned", counters_.macs_learned}, {"moved", counters_.macs_moved},
-                     {"aged", counters_.macs_aged}, {"full", counters_.mac_table_full}}},
+                     {"aged", counters_.macs_aged}, {"full", counters_.mac_table_full},
+                     {"refused_port_limit", dp_.macs().stats().refused_port_limit},
+                     {"flapping", bridge_.counters().mac_flaps},
+                     {"guard_shutdowns", bridge_.counters().guard_shutdowns}}},
   };
 }
 
@@ -193,6 +205,7 @@ void ControlPlane::register_handlers() {
   });
   server_.on("show routers", [this](const json&) { return show_routers(); });
   server_.on("show querier", [this](const json&) { return show_querier(); });
+  server_.on("port enable", [this](const json& req) { return enable_port(req); });
 }
 
 }  // namespace mcsnoop::control

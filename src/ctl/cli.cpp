@@ -1,5 +1,6 @@
 #include "ctl/cli.hpp"
 
+#include <optional>
 #include <vector>
 
 #include "ctl/views.hpp"
@@ -15,6 +16,17 @@ std::string topic_list(std::string_view separator) {
     out += v.topic;
   }
   return out;
+}
+
+// `show TOPIC`: the topic must name a view.
+std::optional<UsageError> parse_show(const std::vector<std::string_view>& words, Invocation& inv) {
+  if (words.size() < 2) return UsageError{"show what? (" + topic_list(", ") + ")"};
+  if (find_view(words[1]) == nullptr) {
+    return UsageError{"cannot show '" + std::string(words[1]) + "' (try " + topic_list(", ") + ")"};
+  }
+  if (words.size() > 2) return UsageError{"unexpected argument '" + std::string(words[2]) + "'"};
+  inv.topic = words[1];
+  return std::nullopt;
 }
 
 }  // namespace
@@ -49,13 +61,17 @@ std::variant<Invocation, UsageError> parse_command_line(std::span<const std::str
   }
 
   if (words.empty()) return UsageError{"missing command"};
-  if (words[0] != "show") return UsageError{"unknown command '" + std::string(words[0]) + "'"};
-  if (words.size() < 2) return UsageError{"show what? (" + topic_list(", ") + ")"};
-  if (find_view(words[1]) == nullptr) {
-    return UsageError{"cannot show '" + std::string(words[1]) + "' (try " + topic_list(", ") + ")"};
+  if (words[0] == "port") {
+    if (words.size() < 2 || words[1] != "enable") return UsageError{"port what? (port enable NAME)"};
+    if (words.size() < 3) return UsageError{"port enable needs a port name"};
+    if (words.size() > 3) return UsageError{"unexpected argument '" + std::string(words[3]) + "'"};
+    inv.action = Invocation::Action::kPortEnable;
+    inv.port = words[2];
+  } else if (words[0] != "show") {
+    return UsageError{"unknown command '" + std::string(words[0]) + "'"};
+  } else if (auto err = parse_show(words, inv)) {
+    return *err;
   }
-  if (words.size() > 2) return UsageError{"unexpected argument '" + std::string(words[2]) + "'"};
-  inv.topic = words[1];
 
   if (!socket_given) {
     inv.socket_path = env_socket != nullptr && *env_socket != '\0'
@@ -67,6 +83,7 @@ std::variant<Invocation, UsageError> parse_command_line(std::span<const std::str
 
 std::string usage_synopsis() {
   return "Usage: mcsnoopctl [-s SOCKET] show " + topic_list("|") + " [--json]\n"
+         "       mcsnoopctl [-s SOCKET] port enable NAME [--json]\n"
          "       mcsnoopctl -h|--help\n";
 }
 
@@ -80,6 +97,7 @@ std::string usage_text() {
     name.resize(16, ' ');
     text += "  " + name + std::string(v.summary) + "\n";
   }
+  text += "  port enable NAME  reopen a port BPDU guard has shut\n";
   text +=
       "\n"
       "Options:\n"

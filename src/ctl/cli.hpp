@@ -1,4 +1,5 @@
-// mcsnoopctl's command line:  mcsnoopctl [-s SOCKET] show TOPIC [--json]  |  -h/--help
+// mcsnoopctl's command line:  mcsnoopctl [-s SOCKET] show TOPIC [--json]
+//                            mcsnoopctl [-s SOCKET] port enable NAME [--json]  |  -h/--help
 //
 // Pure functions: thread-safe.
 #pragma once
@@ -11,10 +12,11 @@
 namespace mcsnoop::ctl {
 
 struct Invocation {
-  enum class Action { kShow, kHelp };
+  enum class Action { kShow, kHelp, kPortEnable };
   Action action = Action::kShow;
   std::string socket_path;  // -s, else $MCSNOOP_SOCKET if set and non-empty, else the default
   std::string topic;        // word after `show`; one of views()
+  std::string port;         // kPortEnable: the port's configured name
   bool json = false;        // --json
 };
 

@@ -103,6 +103,11 @@ Reply parse_reply(std::string_view line) {
 
 Reply request(const std::string& socket_path, std::string_view command,
               std::chrono::milliseconds timeout) {
+  return request(socket_path, json{{mgmt::key::kCommand, command}}, timeout);
+}
+
+Reply request(const std::string& socket_path, const json& request_object,
+              std::chrono::milliseconds timeout) {
   const Clock::time_point deadline = Clock::now() + timeout;
 
   sockaddr_un addr{};
@@ -115,7 +120,7 @@ Reply request(const std::string& socket_path, std::string_view command,
   std::string err;
   if (!connect_until(sock.fd(), addr, addr_len, deadline, &err)) return unreachable(err);
 
-  const std::string request_line = json{{mgmt::key::kCommand, command}}.dump() + "\n";
+  const std::string request_line = request_object.dump() + "\n";
   for (std::size_t sent = 0; sent < request_line.size();) {
     const ssize_t n = ::send(sock.fd(), request_line.data() + sent, request_line.size() - sent,
                              MSG_NOSIGNAL);

@@ -26,5 +26,8 @@ struct Reply {
 // whole exchange (connect, send, receive) must finish within `timeout`.
 Reply request(const std::string& socket_path, std::string_view command,
               std::chrono::milliseconds timeout);
+// The same with a whole request object (a command with arguments, e.g. `port enable`).
+Reply request(const std::string& socket_path, const nlohmann::json& request_object,
+              std::chrono::milliseconds timeout);
 
 }  // namespace mcsnoop::ctl

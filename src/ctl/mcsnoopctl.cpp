@@ -24,7 +24,31 @@ constexpr int kExitUsage = 2;
 // short enough that a hung switch does not hang the scripts that poll it.
 constexpr std::chrono::milliseconds kTimeout{2000};
 
+// `port enable NAME`: one line saying what happened.
+int run_port_enable(const ctl::Invocation& inv) {
+  const nlohmann::json req = {{"command", "port enable"}, {"port", inv.port}};
+  const ctl::Reply reply = ctl::request(inv.socket_path, req, kTimeout);
+  if (reply.status == ctl::Reply::Status::kUnreachable) {
+    std::cerr << "mcsnoopctl: cannot reach mcsnoop at " << inv.socket_path << ": " << reply.error << '\n';
+    return kExitUnreachable;
+  }
+  if (reply.status == ctl::Reply::Status::kFailed) {
+    std::cerr << "mcsnoopctl: mcsnoop at " << inv.socket_path << " failed 'port enable': " << reply.error << '\n';
+    return kExitUnreachable;
+  }
+  if (inv.json) {
+    std::cout << reply.data.dump(2) << '\n';
+  } else {
+    const auto shut = reply.data.find("was_shut");
+    const bool was_shut = shut != reply.data.end() && shut->is_boolean() && shut->get<bool>();
+    std::cout << "port " << inv.port << (was_shut ? ": enabled (BPDU guard cleared)" : ": was not shut") << '\n';
+  }
+  std::cout.flush();
+  return std::cout ? kExitOk : kExitUnreachable;
+}
+
 int run(const ctl::Invocation& inv) {
+  if (inv.action == ctl::Invocation::Action::kPortEnable) return run_port_enable(inv);
   const ctl::View& view = *ctl::find_view(inv.topic);
   const ctl::Reply reply = ctl::request(inv.socket_path, view.command, kTimeout);
   switch (reply.status) {

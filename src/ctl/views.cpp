@@ -197,20 +197,27 @@ std::string render_querier(const json& data) {
   return render_table(kColumns, rows);
 }
 
+// A port BPDU guard has shut shows as such whatever its link does.
+std::string format_port_link(const json& port) {
+  if (field(port, "state") == "bpdu-guard-shut") return "shut (bpdu guard)";
+  return format_link(field(port, "link"));
+}
+
 std::string render_ports(const json& data) {
-  static const std::array<Column, 7> kColumns = {{{"NAME"},
+  static const std::array<Column, 8> kColumns = {{{"NAME"},
                                                   {"LINK"},
                                                   {"RX", Align::kRight},
                                                   {"TX", Align::kRight},
                                                   {"IGMP", Align::kRight},
+                                                  {"MACS", Align::kRight},
                                                   {"DROPS", Align::kRight},
                                                   {"DROP REASONS"}}};
   std::vector<Row> rows;
   for (const json& p : rows_of(data, "show ports")) {
     const json& drops = field(p, "drops");
-    rows.push_back({format_value(field(p, "name")), format_link(field(p, "link")),
+    rows.push_back({format_value(field(p, "name")), format_port_link(p),
                     format_value(field(p, "rx_packets")), format_value(field(p, "tx_packets")),
-                    format_value(field(p, "igmp_rx")),
+                    format_value(field(p, "igmp_rx")), format_value(field(p, "macs")),
                     drops.is_object() ? std::to_string(total_drops(drops)) : kAbsent,
                     format_drop_reasons(drops)});
   }

@@ -45,6 +45,13 @@ int lcore_entry(void* arg) {
 
 }  // namespace
 
+uint32_t max_macs(const SwitchSpec& spec, PortId p) {
+  if (const auto& set = spec.ports[p].max_macs) return *set;
+  // The fair share: with every port at its limit the table is just full, so no port can keep
+  // another's hosts from being learned.
+  return std::max<uint32_t>(1, spec.mac_table_size / static_cast<uint32_t>(spec.ports.size()));
+}
+
 std::unique_ptr<Dataplane> Dataplane::create(const SwitchSpec& spec, std::string* err) {
   if (!register_mbuf_meta()) {
     *err = "cannot register the mbuf metadata field: " + std::string(rte_strerror(rte_errno));
@@ -57,7 +64,7 @@ std::unique_ptr<Dataplane> Dataplane::create(const SwitchSpec& spec, std::string
     *err = "ports: between 1 and " + std::to_string(kMaxPorts) + " ports are supported";
     return nullptr;
   }
-  dp->state_ = std::make_unique<ForwardingState>(spec);
+  dp->state_ = std::make_unique<ForwardingState>(spec, dp->clock_.hz());
   const int socket = static_cast<int>(rte_socket_id());
 
   const unsigned rx_lcores = spec.lcores.split() ? spec.lcores.rx.size() : spec.lcores.workers.size();
@@ -92,6 +99,7 @@ std::unique_ptr<Dataplane> Dataplane::create(const SwitchSpec& spec, std::string
     dp->rcu_ = std::make_unique<mft::RcuDomain>(rx_lcores);
     dp->mft_ = std::make_unique<mft::Table>(*dp->rcu_, spec.mft_capacity);
     dp->macs_ = std::make_unique<l2::MacTable>(*dp->rcu_, spec.mac_table_size);
+    for (PortId p = 0; p < nports; ++p) dp->macs_->set_port_limit(p, max_macs(spec, p));
     dp->pending_macs_ = std::make_unique<PendingMacs>(rte_rand());
   } catch (const std::exception& e) {
     *err = std::string("cannot create tables: ") + e.what();
@@ -138,8 +146,6 @@ std::unique_ptr<Dataplane> Dataplane::create(const SwitchSpec& spec, std::string
   shared.pending = dp->pending_macs_.get();
   shared.clock = &dp->clock_;
   shared.mac_refresh_ms = std::max<uint64_t>(1000, static_cast<uint64_t>(spec.mac_aging.count()) / 4);
-  std::vector<uint32_t> rates(nports);
-  for (PortId p = 0; p < nports; ++p) rates[p] = spec.ports[p].punt_rate_pps;
 
   if (spec.lcores.split()) {
     // One single-producer ring per RX lcore (Worker::deliver enqueues with rte_ring_sp_enqueue):
@@ -161,7 +167,7 @@ std::unique_ptr<Dataplane> Dataplane::create(const SwitchSpec& spec, std::string
     rte_ring* inject = (!spec.lcores.split() && w == 0) ? dp->inject_ : nullptr;
     dp->workers_.push_back(std::make_unique<Worker>(w, shared, std::move(rxqs),
                                                     spec.lcores.split() ? std::vector<TxTarget>(nports) : targets_for(w),
-                                                    dp->hdr_pool_, dp->clone_pool_, rates, handoff, inject));
+                                                    dp->hdr_pool_, dp->clone_pool_, handoff, inject));
   }
   if (spec.lcores.split()) {
     for (unsigned t = 0; t < tx_lcores; ++t) {

@@ -18,6 +18,14 @@ constexpr uint16_t kPrefetchAhead = 3;
 
 bool is_unicast_mac(const uint8_t* mac) { return (mac[0] & 1) == 0; }
 
+// 01:80:C2:00:00:00-0F, the IEEE 802.1Q reserved group addresses (table 8-1): a C-VLAN bridge
+// relays none of them. One 32-bit compare for the frames that are not.
+inline bool is_reserved_group(const uint8_t* dst) {
+  uint32_t first4;
+  std::memcpy(&first4, dst, 4);
+  return first4 == 0x00c28001u && dst[4] == 0 && dst[5] < 0x10;  // little-endian 01:80:c2:00
+}
+
 // A multicast data frame waiting for its MFT lookup: where its IP header is, which pending
 // frame it is, and its family.
 struct McastRef {
@@ -57,23 +65,15 @@ void strip_priority_tag(rte_mbuf* m) {
 
 Worker::Worker(unsigned index, const SharedTables& shared, std::vector<RxQueue> rxqs,
                std::vector<TxTarget> tx_targets, rte_mempool* header_pool, rte_mempool* clone_pool,
-               const std::vector<uint32_t>& punt_rate_pps, rte_ring* handoff, rte_ring* inject)
+               rte_ring* handoff, rte_ring* inject)
     : index_(index),
       t_(shared),
       rxqs_(std::move(rxqs)),
       counters_(shared.state->port_count()),
-      punt_buckets_(shared.state->port_count()),
+      shares_(shared.state->port_count()),
       handoff_(handoff),
       inject_(inject) {
   tx_.init(std::move(tx_targets), header_pool, clone_pool, counters_.data());
-  const uint64_t now = t_.clock->cycles();
-  for (PortId p = 0; p < punt_buckets_.size(); ++p) {
-    // Each worker polices its own share of the port's RX queues.
-    unsigned queues_here = 0;
-    for (const RxQueue& q : rxqs_) queues_here += q.port == p;
-    uint64_t rate = p < punt_rate_pps.size() ? punt_rate_pps[p] : 1000;
-    punt_buckets_[p].configure(queues_here ? rate : 0, t_.clock->hz(), now);
-  }
 }
 
 void Worker::deliver(rte_mbuf* m, PortId in, VlanId vlan, bool tagged, PortMask egress) {
@@ -92,10 +92,45 @@ void Worker::deliver(rte_mbuf* m, PortId in, VlanId vlan, bool tagged, PortMask 
   }
 }
 
+bool Worker::admit_reserved(rte_mbuf* m, PortId in, const PortState& ps, PortCounters& pc) {
+  const uint8_t last = rte_pktmbuf_mtod(m, const uint8_t*)[5];
+  if (last == 0) {  // STP BPDU
+    switch (ps.bpdu) {
+      case BpduMode::Flood: return true;
+      case BpduMode::Drop: pc.count(Drop::BpduDropped); break;
+      case BpduMode::Guard:
+        pc.count(Drop::BpduGuard);
+        t_.state->shut_port(in);  // the control lcore logs it and flushes the port's MACs
+        break;
+    }
+  } else if ((ps.forward_reserved >> last) & 1) {
+    return true;
+  } else {
+    pc.count(Drop::ReservedMulticast);
+  }
+  rte_pktmbuf_free(m);
+  return false;
+}
+
+bool Worker::storm_admit(PortId in, const PortState& ps, StormClass cls, uint64_t now_cycles,
+                         PortCounters& pc) {
+  const auto c = static_cast<unsigned>(cls);
+  if (ps.storm_pps[c] == 0) return true;
+  if (shares_[in].storm[c].take(t_.state->policers(in).storm[c], now_cycles)) return true;
+  pc.count(static_cast<Drop>(static_cast<unsigned>(Drop::StormBroadcast) + c));
+  return false;
+}
+
 void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
   const ForwardingState& fs = *t_.state;
   const PortState& ps = fs.port(in);
   PortCounters& pc = counters_[in];
+  if (ps.shut.load(std::memory_order_relaxed)) [[unlikely]] {  // BPDU guard: nothing goes on
+    pc.rx_packets += n;
+    pc.count(Drop::PortShut, n);
+    rte_pktmbuf_free_bulk(pkts, n);
+    return;
+  }
   const uint64_t now_cycles = t_.clock->cycles();
   now_ms_ = t_.clock->cycles_to_ms(now_cycles);
   if (const uint32_t epoch = fs.mac_flush_epoch(); epoch != mac_flush_epoch_) [[unlikely]] {
@@ -159,8 +194,9 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
       rte_pktmbuf_free(m);
       continue;
     }
-    const VlanState& vs = fs.vlan(vlan);
     const auto* eth = rte_pktmbuf_mtod(m, const uint8_t*);
+    if (is_reserved_group(eth) && !admit_reserved(m, in, ps, pc)) [[unlikely]] continue;
+    const VlanState& vs = fs.vlan(vlan);
 
     Pending& p = pend[np];
     p.m = m;
@@ -199,10 +235,15 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
       case C::MldControl:
       case C::MrdControl6:
       case C::PimControl: {
+        if (!net::group_mac_matches(eth, fi.group)) [[unlikely]] {
+          pc.count(Drop::MacIpMismatch);
+          rte_pktmbuf_free(m);
+          continue;
+        }
         const bool v6 = fi.cls == C::MldControl || fi.cls == C::MrdControl6 ||
                         (fi.cls == C::PimControl && fi.ethertype == net::ether_type::kIpv6);
         if (v6 ? vs.snoop_mld : vs.snoop_igmp) {
-          if (!punt_buckets_[in].take(now_cycles)) {
+          if (!punt_admit(in, now_cycles)) {
             pc.count(Drop::PuntRateLimited);
             rte_pktmbuf_free(m);
             continue;
@@ -214,6 +255,12 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
           punt[npunt++] = m;
           // Still learn the sender's MAC (its key was taken above); nothing more to forward.
           p.m = nullptr;
+          ++np;
+          continue;
+        }
+        if (ps.storm_on && !storm_admit(in, ps, StormClass::UnregisteredMulticast, now_cycles, pc)) {
+          rte_pktmbuf_free(m);
+          p.m = nullptr;  // its sender is still learned
           ++np;
           continue;
         }
@@ -244,6 +291,14 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
       case C::LinkLocalMulticast:
       case C::Broadcast:
       case C::NonIpMulticast:
+        if (ps.storm_on && !storm_admit(in, ps,
+                                        fi.cls == C::Broadcast ? StormClass::Broadcast
+                                                               : StormClass::UnregisteredMulticast,
+                                        now_cycles, pc)) {
+          rte_pktmbuf_free(m);
+          p.m = nullptr;  // its sender is still learned
+          break;
+        }
         p.egress = vs.members;
         ++pc.flooded;
         break;
@@ -274,6 +329,10 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
       Pending& p = pend[g_ref[k].pend];
       if (found[k] != nullptr) {
         p.entry = found[k];
+      } else if (ps.storm_on &&
+                 !storm_admit(in, ps, StormClass::UnregisteredMulticast, now_cycles, pc)) {
+        rte_pktmbuf_free(p.m);
+        p.m = nullptr;
       } else {
         p.egress = fs.vlan(p.vlan).unregistered_ports(g_ref[k].v6);
         ++pc.mcast_unregistered;
@@ -298,6 +357,9 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
       Pending& p = pend[mac_owner[k]];
       if (dst_port[k] >= 0) {
         p.egress = PortMask::of(static_cast<PortId>(dst_port[k]));
+      } else if (ps.storm_on && !storm_admit(in, ps, StormClass::UnknownUnicast, now_cycles, pc)) {
+        rte_pktmbuf_free(p.m);
+        p.m = nullptr;
       } else {
         p.egress = fs.vlan(p.vlan).members;
         ++pc.flooded;
@@ -305,12 +367,13 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
     }
   }
 
+  const PortMask open = ~fs.shut_ports();  // BPDU guard's shut ports get nothing
   for (uint16_t j = 0; j < np; ++j) {
     Pending& p = pend[j];
     if (p.m == nullptr) continue;
     const PortMask decided = p.entry != nullptr ? p.entry->ports : p.egress;
     // Never back out the ingress port; never outside the VLAN.
-    const PortMask egress = (decided & fs.vlan(p.vlan).members).without(in);
+    const PortMask egress = (decided & fs.vlan(p.vlan).members & open).without(in);
     deliver(p.m, in, p.vlan, p.tagged, egress);
   }
 

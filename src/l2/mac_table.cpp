@@ -193,17 +193,29 @@ LearnResult MacTable::learn(const MacKey& key, PortId port, uint64_t now_ms) {
   if (const int64_t slot = find_slot(w, b1, b2); slot >= 0) {
     uint64_t& word = r_.buckets[slot / kSlotsPerBucket].value[slot % kSlotsPerBucket];
     const MacValue old = MacValue::decode(word);
+    if (old.port != port && port_full(port)) {
+      // Left where it was, frames to it would go to a port it has left: forget it instead.
+      remove_slot(static_cast<size_t>(slot));
+      ++w_.stats.refused_port_limit;
+      return LearnResult::PortLimit;
+    }
     const uint64_t seen = std::max(old.last_seen_ms, now_ms & MacValue::kTimeMask);
     const uint64_t next = MacValue::encode(port, seen);
     // One atomic store: readers see the old or the new (port, time) pair, never a mix. Skipped
     // when nothing changes, so readers' copies of the line stay valid.
     if (next != word) __atomic_store_n(&word, next, __ATOMIC_RELEASE);
     if (old.port != port) {
+      count_out(old.port);
+      count_in(port);
       ++w_.stats.moves;
       return LearnResult::Moved;
     }
     ++w_.stats.refreshes;
     return LearnResult::Refreshed;
+  }
+  if (port_full(port)) {
+    ++w_.stats.refused_port_limit;
+    return LearnResult::PortLimit;
   }
   if (w_.size >= w_.capacity) {
     ++w_.stats.refused_full;
@@ -224,12 +236,14 @@ LearnResult MacTable::learn(const MacKey& key, PortId port, uint64_t now_ms) {
   __atomic_store_n(&bk.value[s], MacValue::encode(port, now_ms), __ATOMIC_RELAXED);
   __atomic_store_n(&bk.key[s], w, __ATOMIC_RELEASE);
   ++w_.size;
+  count_in(port);
   ++w_.stats.learned;
   return LearnResult::New;
 }
 
 void MacTable::remove_slot(size_t slot) {
   Bucket& bk = r_.buckets[slot / kSlotsPerBucket];
+  count_out(MacValue::decode(bk.value[slot % kSlotsPerBucket]).port);
   __atomic_store_n(&bk.key[slot % kSlotsPerBucket], uint64_t{0}, __ATOMIC_RELEASE);
   // Taken after the key is unlinked: once every online reader has passed a quiescent state
   // after this point, none can still hold a match on the old key.

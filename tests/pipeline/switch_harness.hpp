@@ -40,6 +40,11 @@ struct HarnessPort {
   VlanId native = 0;
   snoop::PortConfig snoop;
   uint32_t punt_rate_pps = 100000;
+  // Bridge protection (dataplane::PortSpec has the meanings).
+  uint16_t forward_reserved = 0;
+  dataplane::BpduMode bpdu = dataplane::BpduMode::Flood;
+  std::optional<uint32_t> max_macs;
+  dataplane::StormControlSpec storm;
 };
 
 struct HarnessVlan {
@@ -65,6 +70,7 @@ struct HarnessLayout {
   unsigned rx_queues = 1;  // RX queues per ring ethdev (one per RX lcore to feed several)
   uint32_t mft_capacity = 4096;
   uint32_t mac_table_size = 4096;
+  uint32_t mac_move_limit = 5;
   // Last say over what the switch is built from (e.g. the app's wiring of a configuration's
   // limits), after the harness has filled both in.
   std::function<void(dataplane::SwitchSpec&, snoop::EngineConfig&)> configure;
@@ -88,6 +94,7 @@ class SwitchHarness {
     spec.lcores = layout.lcores;
     spec.mac_aging = mac_aging;
     spec.mac_table_size = layout.mac_table_size;
+    spec.mac_move_limit = layout.mac_move_limit;
     spec.mft_capacity = layout.mft_capacity;
     spec.mbufs = 8191;
     snoop::EngineConfig ecfg;
@@ -115,6 +122,10 @@ class SwitchHarness {
       ps.allowed_vlans = hp.allowed;
       ps.native_vlan = hp.native;
       ps.punt_rate_pps = hp.punt_rate_pps;
+      ps.forward_reserved = hp.forward_reserved;
+      ps.bpdu = hp.bpdu;
+      ps.max_macs = hp.max_macs;
+      ps.storm = hp.storm;
       spec.ports.push_back(ps);
       ecfg.ports.push_back(hp.snoop);
       names_.push_back(hp.name);

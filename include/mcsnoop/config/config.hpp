@@ -35,12 +35,22 @@ enum class RouterMode : uint8_t { Auto, Always, Never };
 // Where multicast without a registered listener goes in a VLAN.
 enum class UnregisteredPolicy : uint8_t { Flood, RouterPorts, Drop };
 enum class LogLevel : uint8_t { Trace, Debug, Info, Warn, Error };
+// What a port does with the STP BPDUs it receives (mcsnoop runs no spanning tree).
+enum class BpduMode : uint8_t { Flood, Drop, Guard };
 
 // Spelling of each enum value in the YAML file (and in management output).
 std::string_view to_string(VlanMode v);
 std::string_view to_string(RouterMode v);
 std::string_view to_string(UnregisteredPolicy v);
 std::string_view to_string(LogLevel v);
+std::string_view to_string(BpduMode v);
+
+// ports[].storm_control: packets per second flooded from the port per class; 0 = off.
+struct StormControl {
+  uint32_t broadcast = 0;
+  uint32_t unknown_unicast = 0;
+  uint32_t unregistered_multicast = 0;
+};
 
 struct Dpdk {
   std::vector<std::string> eal_args;
@@ -75,6 +85,11 @@ struct Port {
   bool flood_reports = false;               // also receive the VLAN's reports and leaves
   uint32_t igmp_rate_limit = 1000;          // control packets per second punted from the port
   bool router_guard = false;                // drop and count queries, PIM hellos, MRD from the port
+  // 802.1Q bridge protection (docs/configuration.md, docs/security.md).
+  std::vector<uint8_t> forward_reserved;    // last bytes of 01:80:C2:00:00:xx relayed, 0x02-0x0f
+  BpduMode bpdu = BpduMode::Flood;
+  std::optional<uint32_t> max_macs;         // unset = fair share of mac_table.size; 0 = no limit
+  StormControl storm_control;
 
   // The VLANs this port carries, sorted: the access VLAN, or the trunk's allowed VLANs plus
   // its native VLAN.
@@ -145,6 +160,7 @@ struct Vlan {
 struct MacTable {
   uint32_t size = 65536;
   Duration aging_time{std::chrono::seconds(300)};
+  uint32_t move_limit = 5;  // moves of one address per second above which it counts as flapping
 };
 
 struct Control {

@@ -22,6 +22,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mcsnoop/control/bridge_monitor.hpp"
 #include "mcsnoop/control/limit_log.hpp"
 #include "mcsnoop/control/mrd_solicitor.hpp"
 #include "mcsnoop/dataplane/dataplane.hpp"
@@ -81,9 +82,12 @@ class ControlPlane {
   bool show_groups_slice(size_t& cursor, size_t max_entries, std::vector<nlohmann::json>& out) const;
   nlohmann::json show_routers() const;
   nlohmann::json show_querier() const;
+  // `port enable` {"port": NAME}: reopens a port BPDU guard shut. Throws for an unknown port.
+  nlohmann::json enable_port(const nlohmann::json& request);
 
   const snoop::Engine& engine() const { return engine_; }
   const ControlCounters& counters() const { return counters_; }
+  const BridgeMonitor& bridge() const { return bridge_; }
   // MFT updates refused and waiting for their retry (at most mft_retry_limit()).
   size_t mft_retry_pending() const { return mft_retry_.size(); }
   size_t mft_retry_limit() const { return mft_retry_limit_; }
@@ -113,6 +117,9 @@ class ControlPlane {
   unsigned solicit_routers(uint64_t now_ms);
   void poll_links();
   void log_limits(uint64_t now_ms);
+  // BPDU guard: flushes the MAC addresses of ports a worker has just shut; returns how many.
+  unsigned watch_guard();
+  void add_bridge_fields(nlohmann::json& port, PortId p) const;
   void register_handlers();
   std::string port_name(PortId p) const;
 
@@ -128,6 +135,7 @@ class ControlPlane {
   dataplane::Dataplane& dp_;
   std::vector<SolicitVlan> solicit_vlans_;  // before engine_: built from the config it takes
   MrdSolicitor solicitor_;
+  BridgeMonitor bridge_;
   snoop::Engine engine_;
   snoop::Actions actions_;
   net::McastMessage msg_;

@@ -21,12 +21,23 @@ enum class Drop : uint8_t {
   LearnPendingFull, // a learned address could not be held for the data path until the control
                     // lcore applies it (PendingMacs bucket full, or another one evicted);
                     // frames to it may flood meanwhile (the frame itself was forwarded)
+  // Bridge protection (docs/security.md, "802.1Q bridge protection").
+  ReservedMulticast,  // to 01:80:C2:00:00:01-0F, never relayed unless forward_reserved opens it
+  BpduDropped,        // STP BPDU on a port with bpdu: drop
+  BpduGuard,          // STP BPDU on a port with bpdu: guard (the port is shut)
+  PortShut,           // received on a port BPDU guard has shut
+  StormBroadcast,              // over the port's storm_control.broadcast rate
+  StormUnknownUnicast,         // over storm_control.unknown_unicast
+  StormUnregisteredMulticast,  // over storm_control.unregistered_multicast
+  MacIpMismatch,      // IGMP/MLD/PIM/MRD whose destination MAC is not its IP group's (RFC 1112, 2464)
   kCount
 };
 
 inline constexpr std::array<std::string_view, static_cast<size_t>(Drop::kCount)> kDropNames = {
     "vlan_not_allowed", "malformed", "ipv6_reserved", "punt_rate_limited", "punt_ring_full",
-    "control_invalid", "tx_queue_full", "no_mbuf", "learn_ring_full", "learn_pending_full"};
+    "control_invalid", "tx_queue_full", "no_mbuf", "learn_ring_full", "learn_pending_full",
+    "reserved_multicast", "bpdu_dropped", "bpdu_guard", "port_shut", "storm_broadcast",
+    "storm_unknown_unicast", "storm_unregistered_multicast", "mac_ip_mismatch"};
 
 struct alignas(64) PortCounters {
   uint64_t rx_packets = 0;

@@ -37,6 +37,10 @@ struct PortInfo {
   uint8_t mac[6];
 };
 
+// The MAC table limit of port `p`: its max_macs, or when unset a fair share of the table
+// (mac_table_size / number of ports, at least 1). 0 = no per-port limit.
+uint32_t max_macs(const SwitchSpec& spec, PortId p);
+
 class Dataplane {
  public:
   // Returns null and sets *err (naming the port) when a port cannot be probed or started.

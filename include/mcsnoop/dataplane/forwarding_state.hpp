@@ -9,6 +9,9 @@
 //     (S,G) lookup, which could only miss. The flag is raised after the first (S,G) key is
 //     published and lowered after the last one is erased, so a worker that sees it lowered
 //     misses nothing but keys that were in the middle of changing anyway.
+//   - which ports BPDU guard has shut (PortState::shut and the shut_ports() mask): a worker sets
+//     them when a guarded port receives a BPDU, the control lcore clears them (`port enable`).
+// The per-port policers (punt, storm control) are shared by every lcore: see token_bucket.hpp.
 #pragma once
 
 #include <array>
@@ -19,10 +22,21 @@
 
 #include "mcsnoop/core/port_mask.hpp"
 #include "mcsnoop/dataplane/spec.hpp"
+#include "mcsnoop/dataplane/token_bucket.hpp"
 
 namespace mcsnoop::dataplane {
 
 inline constexpr unsigned kVlanCount = 4096;
+
+// The flooded traffic classes storm control limits.
+enum class StormClass : uint8_t { Broadcast, UnknownUnicast, UnregisteredMulticast, kCount };
+inline constexpr unsigned kStormClasses = static_cast<unsigned>(StormClass::kCount);
+
+// A port's rate limits, shared by every lcore that receives from it.
+struct PortPolicers {
+  SharedTokenBucket punt;
+  SharedTokenBucket storm[kStormClasses];  // configured only where the class's limit is not 0
+};
 
 struct PortState {
   uint16_t dpdk_port = 0;
@@ -31,6 +45,14 @@ struct PortState {
   VlanId native_vlan = 0;               // trunk; 0 = untagged frames are dropped
   std::bitset<kVlanCount> tagged_vlans; // trunk: VLANs accepted and sent tagged
   std::atomic<bool> link_up{false};
+  // Bridge protection (static): reserved addresses relayed (bit b: 01:80:C2:00:00:0b), what a
+  // BPDU does, and the storm control limits by StormClass (packets/s, 0 = off).
+  uint16_t forward_reserved = 0;
+  BpduMode bpdu = BpduMode::Flood;
+  bool storm_on = false;  // any limit set
+  uint32_t storm_pps[kStormClasses] = {};
+  // Shut by BPDU guard: nothing received is forwarded, nothing is sent to it.
+  std::atomic<bool> shut{false};
 
   // The VLAN an arriving frame belongs to, or 0 when the port does not carry it.
   // `vid` is the 802.1Q VID when `tagged` (priority tags are stripped before this is asked).
@@ -62,7 +84,8 @@ static_assert(sizeof(VlanState) == 64, "one cache line per VLAN on the data path
 
 class ForwardingState {
  public:
-  explicit ForwardingState(const SwitchSpec& spec);
+  // `tsc_hz` sizes the policers (TscClock::hz()).
+  ForwardingState(const SwitchSpec& spec, uint64_t tsc_hz);
 
   unsigned port_count() const { return nports_; }
   PortState& port(PortId p) { return ports_[p]; }
@@ -80,6 +103,22 @@ class ForwardingState {
   uint32_t mac_flush_epoch() const { return mac_flush_epoch_.load(std::memory_order_acquire); }
   void bump_mac_flush_epoch() { mac_flush_epoch_.fetch_add(1, std::memory_order_release); }
 
+  // Ports BPDU guard has shut; workers take them out of every egress set.
+  PortMask shut_ports() const { return PortMask(shut_ports_.load(std::memory_order_relaxed)); }
+  // Any lcore: shut `p` (BPDU guard). Returns true for the call that shut it.
+  bool shut_port(PortId p) {
+    if (ports_[p].shut.exchange(true, std::memory_order_acq_rel)) return false;
+    shut_ports_.fetch_or(PortMask::of(p).bits(), std::memory_order_release);
+    return true;
+  }
+  // Control lcore: reopen a shut port. Returns false when it was not shut.
+  bool enable_port(PortId p) {
+    if (!ports_[p].shut.exchange(false, std::memory_order_acq_rel)) return false;
+    shut_ports_.fetch_and(~PortMask::of(p).bits(), std::memory_order_release);
+    return true;
+  }
+  PortPolicers& policers(PortId p) { return policers_[p]; }
+
   // Control lcore only: whether the MFT holds (S,G) keys of `family` in `vlan`.
   void set_has_source_entries(VlanId vlan, unsigned family, bool any) {
     vlans_[vlan].has_source_entries[family].store(any, std::memory_order_release);
@@ -89,7 +128,9 @@ class ForwardingState {
   unsigned nports_;
   std::unique_ptr<PortState[]> ports_;
   std::unique_ptr<VlanState[]> vlans_;
+  std::unique_ptr<PortPolicers[]> policers_;
   std::atomic<uint32_t> mac_flush_epoch_{0};
+  std::atomic<uint64_t> shut_ports_{0};
 };
 
 }  // namespace mcsnoop::dataplane

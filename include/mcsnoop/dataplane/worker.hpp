@@ -55,7 +55,7 @@ class Worker {
   // worker transmits for devices without a control TX queue.
   Worker(unsigned index, const SharedTables& shared, std::vector<RxQueue> rxqs,
          std::vector<TxTarget> tx_targets, rte_mempool* header_pool, rte_mempool* clone_pool,
-         const std::vector<uint32_t>& punt_rate_pps, rte_ring* handoff, rte_ring* inject);
+         rte_ring* handoff, rte_ring* inject);
 
   // One pass over every RX queue, then transmit what is buffered and report quiescence.
   // Returns the number of frames received plus control frames taken from the inject ring.
@@ -70,6 +70,12 @@ class Worker {
   void rx_burst(PortId in, rte_mbuf** pkts, uint16_t n);
 
  private:
+  // This lcore's tokens of one port's shared policers (ForwardingState::policers).
+  struct PortShares {
+    TokenShare punt;
+    TokenShare storm[kStormClasses];
+  };
+
   void deliver(rte_mbuf* m, PortId in, VlanId vlan, bool tagged, PortMask egress);
   // Learning without a flood window (PendingMacs). True when `src` needs no table lookup: this
   // worker settled it on `in` and no move record says otherwise.
@@ -83,12 +89,23 @@ class Worker {
   // `table_suspect`: a move record may override table hits.
   void resolve_destinations(const l2::MacKey* keys, const bool* is_dst, unsigned n, uint64_t hits,
                             const uint64_t* values, bool table_suspect, int* port_out) const;
+  // Bridge protection, in rx_burst's classification (docs/security.md).
+  // A frame to 01:80:C2:00:00:0x arrived on `in`: true when it is to be flooded like other
+  // non-IP multicast; otherwise it was dropped and counted (and a BPDU on a guarded port shut it).
+  bool admit_reserved(rte_mbuf* m, PortId in, const PortState& ps, PortCounters& pc);
+  // Storm control: true when a frame of `cls` flooded from `in` is within the port's rate;
+  // false when it is over (counted; the caller frees it). Only called when ps.storm_on.
+  bool storm_admit(PortId in, const PortState& ps, StormClass cls, uint64_t now_cycles, PortCounters& pc);
+  // The punt policer, per port across every lcore and queue.
+  bool punt_admit(PortId in, uint64_t now_cycles) {
+    return shares_[in].punt.take(t_.state->policers(in).punt, now_cycles);
+  }
 
   unsigned index_;
   SharedTables t_;
   std::vector<RxQueue> rxqs_;
   std::vector<PortCounters> counters_;
-  std::vector<TokenBucket> punt_buckets_;
+  std::vector<PortShares> shares_;
   TxStage tx_;
   rte_ring* handoff_;
   rte_ring* inject_;

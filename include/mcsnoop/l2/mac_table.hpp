@@ -131,6 +131,8 @@ enum class LearnResult : uint8_t {
   Refreshed,  // same port; last-seen time updated
   TableFull,  // unknown address, no room (or a VLAN id outside 1..kMaxVlan): not learned,
               // frames to it keep flooding
+  PortLimit,  // the port already holds its max_macs addresses: not learned (a known address
+              // moving to such a port is removed from its old port), frames to it flood
 };
 
 // Writer-side counters (read them on the control lcore).
@@ -143,6 +145,7 @@ struct MacStats {
   uint64_t refused_invalid = 0;  // TableFull for a VLAN id outside 1..kMaxVlan (not counted above)
   uint64_t aged = 0;
   uint64_t flushed = 0;  // removed by erase and the flushes
+  uint64_t refused_port_limit = 0;  // PortLimit results
 };
 
 class MacTable {
@@ -179,6 +182,16 @@ class MacTable {
   size_t flush_port(PortId port);
   size_t flush_vlan(VlanId vlan);
   size_t flush_all();
+
+  // Port security: at most `limit` addresses learned on `port` (0 = no per-port limit, the
+  // default). Addresses already beyond a lowered limit stay until they age out. Ports are
+  // counted and limited below kMaxPorts (switch ports); others are stored without either.
+  void set_port_limit(PortId port, uint32_t limit) {
+    if (port < kMaxPorts) w_.port_limit[port] = limit;
+  }
+  uint32_t port_limit(PortId port) const { return port < kMaxPorts ? w_.port_limit[port] : 0; }
+  // Addresses currently learned on `port`.
+  uint32_t port_size(PortId port) const { return port < kMaxPorts ? w_.port_size[port] : 0; }
 
   size_t size() const { return w_.size; }
   uint32_t capacity() const { return w_.capacity; }
@@ -251,6 +264,16 @@ class MacTable {
   // Free slots of `b` usable now (grace period over); the first one in *first (-1 if none).
   unsigned usable_slots(uint32_t b, int* first);
   void remove_slot(size_t slot);
+  bool port_full(PortId port) const {
+    return port < kMaxPorts && w_.port_limit[port] != 0 && w_.port_size[port] >= w_.port_limit[port];
+  }
+  // One more / one fewer address on `port`.
+  void count_in(PortId port) {
+    if (port < kMaxPorts) ++w_.port_size[port];
+  }
+  void count_out(PortId port) {
+    if (port < kMaxPorts) --w_.port_size[port];
+  }
   template <typename Pred>
   size_t remove_if(Pred pred);
 
@@ -271,6 +294,8 @@ class MacTable {
     size_t size = 0;
     size_t age_cursor = 0;  // slot where the next age() call resumes
     MacStats stats;
+    std::array<uint32_t, kMaxPorts> port_limit{};  // 0 = none
+    std::array<uint32_t, kMaxPorts> port_size{};
   } w_;
 };
 

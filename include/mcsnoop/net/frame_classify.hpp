@@ -217,4 +217,18 @@ inline FrameInfo classify_frame(const uint8_t* frame, uint32_t len, Ipv4Checksum
   return fi;
 }
 
+// Whether `dst`, a frame's destination MAC, is the one its IP destination `group` maps to:
+// 01:00:5e and the low 23 bits of an IPv4 group (RFC 1112 6.4), 33:33 and the low 32 bits of an
+// IPv6 one (RFC 2464 7). A host that sends an IGMP/MLD message with another MAC reaches other
+// listeners than the group it names; such messages are refused, not snooped.
+inline bool group_mac_matches(const uint8_t* dst, const IpAddr& group) {
+  const uint8_t* g = group.bytes().data();
+  if (group.is_v4()) {
+    return dst[0] == 0x01 && dst[1] == 0x00 && dst[2] == 0x5e && dst[3] == (g[13] & 0x7f) &&
+           dst[4] == g[14] && dst[5] == g[15];
+  }
+  return dst[0] == 0x33 && dst[1] == 0x33 && dst[2] == g[12] && dst[3] == g[13] && dst[4] == g[14] &&
+         dst[5] == g[15];
+}
+
 }  // namespace mcsnoop::net

@@ -54,6 +54,16 @@ TEST(CliTest, OptionsMayComeAnywhere) {
   EXPECT_EQ(inv.socket_path, "x.sock");
 }
 
+TEST(CliTest, PortEnableTakesOnePortName) {
+  const Invocation inv = ok({"port", "enable", "h1", "-s", "x.sock"});
+  EXPECT_EQ(inv.action, Invocation::Action::kPortEnable);
+  EXPECT_EQ(inv.port, "h1");
+  EXPECT_EQ(inv.socket_path, "x.sock");
+  EXPECT_EQ(usage_error({"port", "enable"}), "port enable needs a port name");
+  EXPECT_EQ(usage_error({"port", "disable", "h1"}), "port what? (port enable NAME)");
+  EXPECT_EQ(usage_error({"port", "enable", "h1", "h2"}), "unexpected argument 'h2'");
+}
+
 TEST(CliTest, HelpWinsOverEverythingElse) {
   EXPECT_EQ(ok({"-h"}).action, Invocation::Action::kHelp);
   EXPECT_EQ(ok({"show", "bogus", "--help"}).action, Invocation::Action::kHelp);
