@@ -213,7 +213,7 @@ void ControlPlane::handle_control_frame(rte_mbuf* m) {
       // (RFC 4541 2.1.1(3); rfc-checklist E26, E30).
       ++counters_.decode_errors[static_cast<unsigned>(r)];
       ++counters_.flooded_unrecognized;
-      dp_.control_tx().emit(m, md.vlan, md.tagged, flood, vs.untagged);
+      dp_.control_tx().emit(m, md.vlan, md.tagged, unshut(flood), vs.untagged);
       return;
     default:
       // Malformed: learn nothing and do not flood (RFC 4541 2.1.1(5)); count it.
@@ -244,7 +244,7 @@ void ControlPlane::apply(snoop::Actions& a, rte_mbuf* frame) {
     if (a.packet.kind == snoop::PacketDisposition::Kind::Forward) {
       const dataplane::VlanState& vs = state.vlan(md.vlan);
       const PortMask egress = (a.packet.egress & vs.members).without(md.in_port);
-      dp_.control_tx().emit(frame, md.vlan, md.tagged, egress, vs.untagged);
+      dp_.control_tx().emit(frame, md.vlan, md.tagged, unshut(egress), vs.untagged);
     } else {
       rte_pktmbuf_free(frame);
     }
@@ -384,7 +384,7 @@ bool ControlPlane::transmit(std::span<const uint8_t> frame, VlanId vlan, PortMas
 }
 
 void ControlPlane::emit_built(rte_mbuf* m, VlanId vlan, PortMask egress) {
-  dp_.control_tx().emit(m, vlan, /*tagged=*/false, egress, dp_.state().vlan(vlan).untagged);
+  dp_.control_tx().emit(m, vlan, /*tagged=*/false, unshut(egress), dp_.state().vlan(vlan).untagged);
 }
 
 // ---- learning, links -----------------------------------------------------------------------

@@ -120,6 +120,10 @@ TEST(BridgeProtection, BpduGuardShutsThePortAndPortEnableReopensIt) {
   EXPECT_EQ(count(out, "h1"), 0u);
   EXPECT_EQ(count(out, "h3"), 1u) << "h1's MAC was flushed: unknown unicast floods to the open ports";
   EXPECT_EQ(sw.dp().macs().port_size(sw.port("h1")), 0u);
+  // Nor does the control lcore send it anything: a query heard on h2 is relayed to h3 only.
+  out = sw.send("h2", general_query());
+  EXPECT_EQ(count(out, "h1"), 0u);
+  EXPECT_EQ(count(out, "h3"), 1u);
 
   // The operator reopens it.
   EXPECT_EQ(sw.control().enable_port({{"port", "h1"}})["was_shut"], true);

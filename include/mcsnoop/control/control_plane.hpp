@@ -119,6 +119,8 @@ class ControlPlane {
   void log_limits(uint64_t now_ms);
   // BPDU guard: flushes the MAC addresses of ports a worker has just shut; returns how many.
   unsigned watch_guard();
+  // `egress` without the ports BPDU guard has shut: the control lcore sends them nothing either.
+  PortMask unshut(PortMask egress) const { return egress & ~dp_.state().shut_ports(); }
   void add_bridge_fields(nlohmann::json& port, PortId p) const;
   void register_handlers();
   std::string port_name(PortId p) const;

@@ -179,6 +179,45 @@ TEST_F(MacTableTest, FullTableRefusesNewAddressesButRefreshesKnownOnes) {
   EXPECT_EQ(small.learn(mac_n(1000), 1, 0), LearnResult::New);
 }
 
+// Port security (ports[].max_macs): the table counts addresses per port and refuses new ones
+// on a port at its limit, whatever room is left for the other ports.
+TEST_F(MacTableTest, PortLimitRefusesNewAddressesOnThatPortOnly) {
+  table_.set_port_limit(1, 3);
+  for (uint32_t i = 0; i < 3; ++i) ASSERT_EQ(table_.learn(mac_n(i), 1, 0), LearnResult::New);
+  EXPECT_EQ(table_.learn(mac_n(3), 1, 0), LearnResult::PortLimit);
+  EXPECT_EQ(table_.learn(mac_n(1), 1, 5), LearnResult::Refreshed) << "known addresses stay";
+  EXPECT_EQ(table_.learn(mac_n(4), 2, 0), LearnResult::New) << "another port is not limited";
+  EXPECT_EQ(table_.port_size(1), 3u);
+  EXPECT_EQ(table_.port_size(2), 1u);
+  EXPECT_EQ(table_.stats().refused_port_limit, 1u);
+  MacValue v;
+  EXPECT_FALSE(table_.lookup(mac_n(3), v));
+  // Room again once one goes (erase, aging, flush all count down).
+  ASSERT_TRUE(table_.erase(mac_n(0)));
+  EXPECT_EQ(table_.port_size(1), 2u);
+  EXPECT_EQ(table_.learn(mac_n(3), 1, 0), LearnResult::New);
+  EXPECT_EQ(table_.age(100, 50, 1000), 4u);
+  EXPECT_EQ(table_.port_size(1), 0u);
+  EXPECT_EQ(table_.port_size(2), 0u);
+}
+
+TEST_F(MacTableTest, MoveToAPortAtItsLimitForgetsTheAddress) {
+  table_.set_port_limit(1, 1);
+  ASSERT_EQ(table_.learn(mac_n(1), 1, 0), LearnResult::New);
+  ASSERT_EQ(table_.learn(mac_n(2), 2, 0), LearnResult::New);
+  EXPECT_EQ(table_.learn(mac_n(2), 1, 1), LearnResult::PortLimit);
+  MacValue v;
+  EXPECT_FALSE(table_.lookup(mac_n(2), v)) << "not left pointing at the port it left";
+  EXPECT_EQ(table_.port_size(2), 0u);
+  EXPECT_EQ(table_.port_size(1), 1u);
+  // A move to a port with room moves the count along.
+  ASSERT_EQ(table_.learn(mac_n(1), 3, 2), LearnResult::Moved);
+  EXPECT_EQ(table_.port_size(1), 0u);
+  EXPECT_EQ(table_.port_size(3), 1u);
+  EXPECT_EQ(table_.flush_port(3), 1u);
+  EXPECT_EQ(table_.port_size(3), 0u);
+}
+
 // A deleted key's slot is not reused while a reader may still be comparing against it.
 TEST_F(MacTableTest, DeletedKeySlotsWaitForReadersQuiescentState) {
   MacTable small(rcu_, MacTable::kMinCapacity);  // 64 addresses, 256 slots
