@@ -370,6 +370,9 @@ Footprint Engine::footprint() const {
       f.sources += m.sources.size();
       f.max_member_sources = std::max<size_t>(f.max_member_sources, m.sources.size());
       f.max_member_hosts = std::max<size_t>(f.max_member_hosts, m.hosts.size());
+      ++f.port_memberships[m.port];
+      f.port_sources[m.port] += m.sources.size();
+      f.port_max_member_sources[m.port] = std::max<uint32_t>(f.port_max_member_sources[m.port], m.sources.size());
     }
     f.pending_queries += g.pending.size();
     for (const PendingQuery& pq : g.pending) f.pending_sources += pq.sources.size();

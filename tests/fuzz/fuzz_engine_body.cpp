@@ -22,7 +22,7 @@ using net::Family;
 using net::IpAddr;
 
 // Not the production limits' names on purpose: the fuzzer states what it expects.
-constexpr size_t kMaxSourcesPerMembership = 256;  // snoop/engine_impl.hpp
+constexpr size_t kMaxSourcesPerMembership = kMaxSourcesPerGroup;  // whatever a port says
 constexpr size_t kMaxHostsPerMembership = 32;
 constexpr size_t kTimerSlack = 1024;               // snoop/engine_impl.hpp kTimerQueueSlack
 constexpr unsigned kMaxSteps = 4096;
@@ -64,6 +64,18 @@ struct Setup {
   EngineConfig cfg;
   unsigned nports = 0;
 };
+
+// The source and VLAN limits (after the rest of the setup, so older seeds keep their meaning).
+void read_limits(Reader& in, Setup& s) {
+  const uint8_t per_group = in.u8(), per_port = in.u8(), table = in.u8(), vlan = in.u8();
+  for (PortConfig& pc : s.cfg.ports) {
+    pc.max_sources_per_group = per_group == 255 ? kMaxSourcesPerGroup : 1u + per_group;
+    pc.max_sources = per_port % 4 == 0 ? 0u : 4u * per_port;  // 0 = unlimited
+  }
+  s.cfg.max_sources = table == 0 ? 0u : 16u * table;
+  s.cfg.vlans[0].max_groups = vlan & 15;                      // 0 = only the table's limit
+  s.cfg.vlans[1].max_groups = vlan >> 4;
+}
 
 Setup read_setup(Reader& in) {
   Setup s;
@@ -109,6 +121,7 @@ Setup read_setup(Reader& in) {
     }
     s.cfg.vlans.push_back(v);
   }
+  read_limits(in, s);
   return s;
 }
 
@@ -336,22 +349,42 @@ class Harness {
     check_timers(groups);
   }
 
+  // Every limit the engine has, against the engine's state and its own usage counters.
   void check_limits(const std::vector<GroupView>& groups) {
     const Footprint f = engine_.footprint();
-    require(f.live_groups <= setup_.cfg.max_groups);  // snooping.max_groups (no static groups here)
+    const EngineConfig& cfg = setup_.cfg;
     require(f.max_member_sources <= kMaxSourcesPerMembership);
     require(f.max_member_hosts <= kMaxHostsPerMembership);
+    // snooping.max_groups, snooping.max_sources (no static groups here: all are learned).
+    const TableUsage table = engine_.table_usage();
+    require(table.groups == f.live_groups && table.static_groups == 0);
+    require(f.live_groups <= cfg.max_groups);
+    require(table.sources == f.sources);
+    if (cfg.max_sources != 0) require(f.sources <= cfg.max_sources);
+    // vlans[].max_groups
+    std::map<VlanId, uint32_t> per_vlan;
     std::array<uint32_t, kMaxPorts> per_port{};
     size_t star_views = 0;
     for (const GroupView& g : groups) {
       if (g.source) continue;
       ++star_views;
+      ++per_vlan[g.vlan];
       g.ports.for_each([&](PortId p) { ++per_port[p]; });
     }
     require(star_views == f.live_groups);
+    for (const VlanConfig& v : cfg.vlans) {
+      require(engine_.vlan_groups(v.id) == per_vlan[v.id]);
+      if (v.max_groups != 0) require(per_vlan[v.id] <= v.max_groups);
+    }
+    // ports[].max_groups, ports[].max_sources, ports[].max_sources_per_group
     for (unsigned p = 0; p < setup_.nports; ++p) {
-      const uint32_t limit = setup_.cfg.ports[p].max_groups;  // ports[].max_groups
-      if (limit != 0) require(per_port[p] <= limit);
+      const PortConfig& pc = cfg.ports[p];
+      const PortUsage u = engine_.port_usage(static_cast<PortId>(p));
+      require(u.groups == f.port_memberships[p] && u.groups == per_port[p]);
+      require(u.sources == f.port_sources[p]);
+      if (pc.max_groups != 0) require(u.groups <= pc.max_groups);
+      if (pc.max_sources != 0) require(u.sources <= pc.max_sources);
+      require(f.port_max_member_sources[p] <= pc.max_sources_per_group);
     }
   }
 

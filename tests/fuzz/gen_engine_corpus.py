@@ -17,10 +17,11 @@ IS_IN, IS_EX, TO_IN, TO_EX, ALLOW, BLOCK = range(6)  # record type byte: 1 + b %
 
 def setup(nports=4, guard=0, always=0, never=0, fast=0, flood=0, port_limit=0, max_groups=40,
           qi_idx=2, robustness=2, lmqi_short=0, lmqc=2, querier=True, version=3, mld_querier=False,
-          unreg=0):
+          unreg=0, per_group=63, port_sources=0, table_sources=255, vlan_groups=0):
     t = (robustness - 1) | (qi_idx << 2) | (lmqi_short << 4) | ((lmqc - 1) << 5)
     q = (1 if querier else 0) | ((version - 1) << 1) | (8 if mld_querier else 0) | (unreg << 5)
-    return bytes([nports - 2, guard, always, never, fast, flood, port_limit, max_groups - 1, t, q])
+    return bytes([nports - 2, guard, always, never, fast, flood, port_limit, max_groups - 1, t, q,
+                  per_group, port_sources, table_sources, vlan_groups])
 
 
 def where(port, vlan=VLAN_A):
@@ -99,10 +100,13 @@ SEEDS = {
     + v3_report(1, [(IS_EX, 1, srcs(0))]) + advance(249) + advance(251) + advance(251),
     "link_flap": setup() + b"".join(link(2, False) + link(2, True) + advance(1) for _ in range(30))
     + advance(210),
+    # The source-cap bypass of issue 8: ALLOW records whose sources sort below the list.
     "sources_cap": setup(max_groups=8) + b"".join(
         v3_report(1, [(ALLOW, 5, srcs(64, 60000 - 64 * i, 1))]) for i in range(6))
     + v3_report(1, [(TO_EX, 5, srcs(64, 1, 3))]) + advance(230),
-    "port_limits": setup(port_limit=3, max_groups=6) + b"".join(old_report(1 + i % 3, i) for i in range(12))
+    "port_limits": setup(port_limit=3, max_groups=6, port_sources=9, table_sources=3, vlan_groups=0x21)
+    + b"".join(old_report(1 + i % 3, i) for i in range(12))
+    + b"".join(v3_report(1 + i % 3, [(IS_IN, 8 + i, srcs(9, 100 * i))]) for i in range(6))
     + advance(251),
     "mld": setup(querier=True, mld_querier=True) + v3_report(1, [(IS_EX, 1, srcs(0))], fam=V6)
     + old_report(2, 2, fam=V6) + leave(2, 2, fam=V6) + query(0, who=1, fam=V6) + advance(150) + advance(251),

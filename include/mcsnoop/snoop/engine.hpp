@@ -8,6 +8,7 @@
 // Thread safety: none. Every call must come from one thread (the control lcore).
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -233,6 +234,10 @@ struct Footprint {
   size_t max_member_hosts = 0;    // the most tracked hosts of one membership
   size_t pending_queries = 0;     // our last-member query retransmissions in flight
   size_t pending_sources = 0;     // sources listed in those
+  // Per port, counted from the memberships themselves (to check the limits' own counters).
+  std::array<uint32_t, kMaxPorts> port_memberships{};
+  std::array<uint32_t, kMaxPorts> port_sources{};
+  std::array<uint32_t, kMaxPorts> port_max_member_sources{};  // the port's longest source list
 };
 
 // Counters of one port (show ports).
