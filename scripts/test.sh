@@ -40,7 +40,9 @@ if [ "${SANITIZE:-1}" != 0 ]; then
   # abort_on_error: a report ends the test with a core-style failure meson records.
   export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1:detect_stack_use_after_return=0}
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-  configure "$san_build" --buildtype=debugoptimized -Dsanitize=true -Dwerror=$werror -Dfuzz=disabled
+  # No -Werror here: GCC 12's ASan instrumentation makes -Wstringop-overflow report bounds that
+  # do not exist (e.g. in std::vector::resize); the release pass above is the warning gate.
+  configure "$san_build" --buildtype=debugoptimized -Dsanitize=true -Dwerror=false -Dfuzz=disabled
   meson compile -C "$san_build"
   meson test -C "$san_build" --print-errorlogs --num-processes 1 --suite unit --suite pipeline \
     --timeout-multiplier 3 || status=$?
