@@ -160,6 +160,10 @@ TEST(Snooping, FastLeavePrunesAtOnce) {  // E40
   auto out = sw.send("h1", v2_leave("239.1.1.1", "10.0.0.11", 0x11));
   EXPECT_EQ(count(out, "r"), 1u) << "the leave still goes to the router";
   EXPECT_EQ(sw.send("h2", udp_to("239.1.1.1", "10.0.0.12", mac(0x12)))["h1"].size(), 0u);
+  // Every engine counter is exported: the prune is visible to the operator.
+  const auto snooping = sw.control().show_stats()["snooping"];
+  EXPECT_EQ(snooping["fast_leaves"], 1u) << snooping.dump();
+  EXPECT_EQ(snooping["host_leaves_kept"], 0u);
 }
 
 TEST(Snooping, QuerierSendsQueriesAndStandsDownForALowerAddress) {
