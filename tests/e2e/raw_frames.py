@@ -27,6 +27,8 @@ import struct
 import sys
 import time
 
+from icmp_echo import checksum  # the Internet checksum (RFC 1071), one copy in the suite
+
 ETHERTYPE_IPV4 = 0x0800
 ETHERTYPE_LLDP = 0x88CC
 ETHERTYPE_SLOW = 0x8809
@@ -41,13 +43,6 @@ SOURCES_PER_REPORT = 256
 SOURCE_BASE = 0x64400000  # 100.64.0.0/10: unicast addresses that no test host uses
 
 
-def checksum(data):
-    if len(data) % 2:
-        data += b"\0"
-    total = sum(struct.unpack("!{}H".format(len(data) // 2), data))
-    while total >> 16:
-        total = (total & 0xFFFF) + (total >> 16)
-    return ~total & 0xFFFF
 
 
 def mac_bytes(text):
