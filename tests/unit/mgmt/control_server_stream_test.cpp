@@ -20,7 +20,7 @@ using testing::TempDir;
 using testing::TestClient;
 using namespace std::chrono_literals;
 
-std::string request_line(std::string_view command) { return json{{"command", command}}.dump() + "\n"; }
+using testing::request_line;
 
 // Elements 0 .. total-1, `per_slice` at a time; counts its slices.
 class CountingStream : public ControlServer::ArrayStream {

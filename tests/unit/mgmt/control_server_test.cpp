@@ -25,9 +25,7 @@ using testing::TempDir;
 using testing::TestClient;
 using namespace std::chrono_literals;
 
-std::string request_line(std::string_view command) {
-  return json{{"command", command}}.dump() + "\n";
-}
+using testing::request_line;
 
 class ControlServerTest : public ::testing::Test {
  protected:

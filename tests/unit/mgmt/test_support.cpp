@@ -22,6 +22,11 @@
 extern char** environ;
 
 namespace mcsnoop::mgmt::testing {
+
+std::string request_line(std::string_view command) {
+  return nlohmann::json{{"command", command}}.dump() + "\n";
+}
+
 namespace {
 
 using Clock = std::chrono::steady_clock;

@@ -20,6 +20,9 @@ namespace mcsnoop::mgmt::testing {
 using namespace std::chrono_literals;
 
 // A fresh directory under $TMPDIR (or /tmp), removed with its contents on destruction.
+// One request of the control socket's line protocol: {"command": COMMAND} and a newline.
+std::string request_line(std::string_view command);
+
 class TempDir {
  public:
   TempDir();
