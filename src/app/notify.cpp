@@ -5,20 +5,14 @@
 
 #include <string>
 
-#ifdef MCSNOOP_HAVE_LIBSYSTEMD
 #include <systemd/sd-daemon.h>
-#endif
 
 namespace mcsnoop::app {
 
 namespace {
 
 void send(const std::string& text) {
-#ifdef MCSNOOP_HAVE_LIBSYSTEMD
   sd_notify(0, text.c_str());  // failures (no systemd) are not the switch's business
-#else
-  (void)text;
-#endif
 }
 
 unsigned long long monotonic_usec() {

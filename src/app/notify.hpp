@@ -1,7 +1,6 @@
 // systemd readiness notification (sd_notify(3)) for `Type=notify` units.
 //
 // Without NOTIFY_SOCKET in the environment (not started by systemd) every call does nothing.
-// Built without libsystemd, every call does nothing either.
 //
 // Thread safety: the calls may come from any thread; each is one datagram.
 #pragma once

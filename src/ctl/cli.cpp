@@ -88,7 +88,7 @@ std::string usage_synopsis() {
   return "Usage: mcsnoopctl [-s SOCKET] show " + topic_list("|") + " [--json]\n"
          "       mcsnoopctl [-s SOCKET] port enable NAME [--json]\n"
          "       mcsnoopctl [-s SOCKET] reload [--json]\n"
-         "       mcsnoopctl -h|--help\n";
+         "       mcsnoopctl -h|--help|--version\n";
 }
 
 std::string usage_text() {
@@ -111,6 +111,7 @@ std::string usage_text() {
       "                  else " + std::string(mgmt::kDefaultSocketPath) + ")\n"
       "  --json          print the reply as JSON instead of a table\n"
       "  -h, --help      print this help\n"
+      "  --version       print the version of mcsnoopctl\n"
       "\n"
       "Exit status: 0 success, 1 the switch cannot be reached (or failed the request),\n"
       "2 usage error.\n";
