@@ -20,6 +20,7 @@
 #include <rte_lcore.h>
 #include <spdlog/spdlog.h>
 
+#include "eal_devices.hpp"
 #include "logging.hpp"
 #include "mcsnoop/version.hpp"
 #include "options.hpp"
@@ -74,6 +75,7 @@ int main(int argc, char** argv) {
   app::route_dpdk_log();
   spdlog::info("mcsnoop {} starting: configuration {}", kVersion, args.config);
 
+  spdlog::info("{}", app::eal_device_args(cfg, args.eal_extra).note);
   std::vector<std::string> eal = app::make_eal_args(cfg, argv[0], args.eal_extra);
   std::vector<char*> eal_argv;
   for (auto& s : eal) eal_argv.push_back(s.data());
