@@ -20,6 +20,7 @@
 #include <rte_lcore.h>
 #include <spdlog/spdlog.h>
 
+#include "capture.hpp"
 #include "eal_devices.hpp"
 #include "logging.hpp"
 #include "mcsnoop/version.hpp"
@@ -84,6 +85,7 @@ int main(int argc, char** argv) {
     spdlog::error("EAL initialisation failed: {} (dpdk.eal_args)", rte_strerror(rte_errno));
     return 1;
   }
+  app::start_packet_capture(eal);
 
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
@@ -139,6 +141,7 @@ int main(int argc, char** argv) {
     else spdlog::info("stopped cleanly: all mbufs returned");
     control.server().close();
   }
+  app::stop_packet_capture();
   rte_eal_cleanup();
   return rc;
 }
