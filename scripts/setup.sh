@@ -5,12 +5,14 @@ set -euo pipefail
 
 pkgs=(
   build-essential g++ meson ninja-build pkg-config
-  libdpdk-dev dpdk libpcap-dev
+  libdpdk-dev dpdk dpdk-dev libpcap-dev    # dpdk-dev: dpdk-dumpcap, dpdk-telemetry.py
+  libsystemd-dev                           # journal log sink, sd_notify
   libyaml-cpp-dev libspdlog-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev
   libasan8 libubsan1                       # -Dsanitize=true (scripts/test.sh's second pass)
   clang libclang-rt-14-dev                 # libFuzzer targets
   python3 python3-scapy iproute2 procps ethtool coreutils   # e2e: ip netns, sysctl, ethtool
+  python3-prometheus-client curl           # metrics tests: parse and scrape /metrics
 )
 
 missing=()

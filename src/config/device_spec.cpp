@@ -92,7 +92,7 @@ std::variant<DeviceSpec, std::string> parse_device(std::string_view text) {
     }
     spec.kind = DeviceSpec::Kind::Pci;
     spec.name = *pci;
-    spec.claims.push_back(cat({"PCI device ", spec.name}));
+    spec.claims.push_back(cat("PCI device ", spec.name));
   } else {
     if (name.empty() || !((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z')) ||
         !std::all_of(name.begin(), name.end(), is_name_char)) {
@@ -101,7 +101,7 @@ std::variant<DeviceSpec, std::string> parse_device(std::string_view text) {
     }
     spec.kind = DeviceSpec::Kind::Vdev;
     spec.name = std::string(name);
-    spec.claims.push_back(cat({"vdev ", spec.name}));
+    spec.claims.push_back(cat("vdev ", spec.name));
   }
   if (comma == std::string_view::npos) return spec;
 
@@ -121,8 +121,8 @@ std::variant<DeviceSpec, std::string> parse_device(std::string_view text) {
     if ((names_interface || names_file) && value.empty()) {
       return "device argument " + quoted(key) + " has no value";
     }
-    if (names_interface) add_claim(spec.claims, cat({"interface ", value}));
-    if (names_file) add_claim(spec.claims, cat({"pcap file ", value}));
+    if (names_interface) add_claim(spec.claims, cat("interface ", value));
+    if (names_file) add_claim(spec.claims, cat("pcap file ", value));
   }
   return spec;
 }

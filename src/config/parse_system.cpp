@@ -39,8 +39,8 @@ class LcoreAssigner {
   bool assign(unsigned lcore, const std::string& path, int line) {
     if (st_.eal_lcores && !st_.eal_lcores->test(lcore)) {
       st_.diag.error(line, path,
-                     cat({"lcore ", std::to_string(lcore), " is not in the EAL lcore list (", st_.eal_lcores_text,
-                          " in dpdk.eal_args enables ", lcore_list_text(*st_.eal_lcores), ")"}));
+                     cat("lcore ", std::to_string(lcore), " is not in the EAL lcore list (", st_.eal_lcores_text,
+                          " in dpdk.eal_args enables ", lcore_list_text(*st_.eal_lcores), ")"));
       return false;
     }
     for (const auto& [other, other_path] : assigned_) {
