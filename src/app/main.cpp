@@ -113,11 +113,13 @@ int main(int argc, char** argv) {
     control::ControlPlane control(*dp, app::make_engine_config(cfg, mac));
     // Live reload: `mcsnoopctl reload` and SIGHUP, both on the control lcore.
     app::Reloader reloader(args.config, cfg, mac, control, app::notify_state);
-    control.set_reload_handler([&reloader](const nlohmann::json&) { return reloader.reload("mcsnoopctl").to_json(); });
-    control.set_reload_trigger(&g_reload, [&reloader] {
-      if (std::string why; !app::reopen_logs(&why)) spdlog::warn("SIGHUP: logging.file: {}", why);
-      reloader.reload("SIGHUP");
-    });
+    // Both reopen logging.file first (logrotate), then reload.
+    auto reload = [&reloader](const char* trigger) {
+      if (std::string why; !app::reopen_logs(&why)) spdlog::warn("{}: logging.file: {}", trigger, why);
+      return reloader.reload(trigger);
+    };
+    control.set_reload_handler([reload](const nlohmann::json&) { return reload("mcsnoopctl").to_json(); });
+    control.set_reload_trigger(&g_reload, [reload] { reload("SIGHUP"); });
     if (!control.start(cfg.control.socket, &err)) {
       spdlog::error("control.socket: {}", err);
       dp.reset();
