@@ -298,6 +298,35 @@ class Harness {
 
   unsigned nports() const { return setup_.nports; }
 
+  // A live reload (Engine::reconfigure) of the per-port policies, the VLANs' unregistered
+  // policy, querier and MLD/snooping switches. Timers and limits stay: the invariants bound
+  // what is held by the values in force when it was learned.
+  void reconfigure(Reader& in) {
+    const uint8_t guard = in.u8(), always = in.u8(), never = in.u8(), fast = in.u8(), flood = in.u8();
+    const uint8_t v = in.u8();
+    EngineConfig next = setup_.cfg;
+    for (unsigned p = 0; p < setup_.nports; ++p) {
+      PortConfig& pc = next.ports[p];
+      pc.router_guard = (guard >> p) & 1;
+      pc.router = (always >> p) & 1 ? RouterMode::Always : (never >> p) & 1 ? RouterMode::Never : RouterMode::Auto;
+      pc.fast_leave = (fast >> p) & 1;
+      pc.flood_unregistered = (flood >> p) & 1;
+    }
+    for (VlanConfig& vc : next.vlans) {
+      vc.unregistered = static_cast<UnregisteredPolicy>((v & 3) % 3);
+      if (v & 4) vc.querier.enabled = !vc.querier.enabled;
+      if (vc.id == kVlanB) {
+        vc.mld = (v & 8) == 0;
+        vc.snooping = (v & 16) == 0;
+      }
+    }
+    out_.clear();
+    require(engine_.reconfigure(next, now_, out_));
+    setup_.cfg = next;
+    absorb(out_);
+    check();
+  }
+
  private:
   void absorb(const Actions& a) {
     for (const FwdUpdate& u : a.fwd) {
@@ -501,7 +530,13 @@ void run_one_input(const uint8_t* data, size_t size) {
         h.advance(d < 200 ? Ms{d * 10} : d < 250 ? Ms{int64_t{d - 199} * 10'000} : Ms{int64_t{d - 249} * 3'600'000});
         continue;
       }
-      case 5: h.link(port >= h.nports() ? 0 : port, (op & 8) != 0); continue;
+      case 5:
+        if ((op & 0x70) == 0x70) {  // one in eight: a live reload
+          h.reconfigure(in);
+        } else {
+          h.link(port >= h.nports() ? 0 : port, (op & 8) != 0);
+        }
+        continue;
       case 6: {  // raw bytes from the input, as an IPv4 or IPv6 packet
         const std::span<const uint8_t> raw = in.bytes(in.u8());
         m.clear();

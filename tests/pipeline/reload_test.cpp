@@ -165,6 +165,25 @@ TEST(Reload, SnoopingTurnedOffAndOnInTheDataPlane) {
   EXPECT_EQ(count(out, "h3"), 0u);
 }
 
+// `show` answers with the new settings right after the reload.
+TEST(Reload, ShowReflectsNewSettingsAtOnce) {
+  SwitchHarness sw(rhhh(), {vlan1()});
+  Settings s = running(sw);
+  const PortId h2 = sw.port("h2");
+  s.engine.ports[h2].max_groups = 7;
+  s.spec.ports[h2].max_macs = 9;
+  s.engine.vlans[0].querier = {.enabled = true, .address = ip("10.0.0.254"), .version = 2};
+  ASSERT_TRUE(reload(sw, s));
+  const nlohmann::json ports = sw.control().show_ports();
+  EXPECT_EQ(ports[h2]["snooping"]["max_groups"], 7);
+  EXPECT_EQ(ports[h2]["max_macs"], 9);
+  bool self_v2 = false;
+  for (const nlohmann::json& q : sw.control().show_querier()) {
+    if (q["family"] == "ipv4") self_v2 = q["self"] == true && q["version"] == 2 && q["querier"] == "10.0.0.254";
+  }
+  EXPECT_TRUE(self_v2) << sw.control().show_querier().dump();
+}
+
 // igmp_rate_limit changed by a reload polices the punt path from then on.
 TEST(Reload, PuntRateChangedByReload) {
   SwitchHarness sw(rhhh(), {vlan1()});
