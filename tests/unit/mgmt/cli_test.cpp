@@ -64,6 +64,14 @@ TEST(CliTest, PortEnableTakesOnePortName) {
   EXPECT_EQ(usage_error({"port", "enable", "h1", "h2"}), "unexpected argument 'h2'");
 }
 
+TEST(CliTest, ReloadTakesNoArgument) {
+  const Invocation inv = ok({"reload", "-s", "x.sock", "--json"});
+  EXPECT_EQ(inv.action, Invocation::Action::kReload);
+  EXPECT_EQ(inv.socket_path, "x.sock");
+  EXPECT_TRUE(inv.json);
+  EXPECT_EQ(usage_error({"reload", "now"}), "unexpected argument 'now'");
+}
+
 TEST(CliTest, HelpWinsOverEverythingElse) {
   EXPECT_EQ(ok({"-h"}).action, Invocation::Action::kHelp);
   EXPECT_EQ(ok({"show", "bogus", "--help"}).action, Invocation::Action::kHelp);

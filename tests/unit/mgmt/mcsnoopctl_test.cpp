@@ -26,10 +26,12 @@ using namespace std::chrono_literals;
 using testing::ProcessResult;
 using testing::run_process;
 
-// A switch that knows every contract command and answers with the sample data.
+// A switch that knows every contract command and answers with the sample data; `reload`
+// answers `reload_answer`.
 class FakeSwitch {
  public:
-  FakeSwitch() {
+  explicit FakeSwitch(json reload_answer = json::object()) {
+    server_.on("reload", [reload_answer](const json&) { return reload_answer; });
     server_.on(std::string(command::kShowGroups), [](const json&) { return testing::sample_groups(); });
     server_.on(std::string(command::kShowRouters), [](const json&) { return testing::sample_routers(); });
     server_.on(std::string(command::kShowQuerier), [](const json&) { return testing::sample_querier(); });
@@ -170,6 +172,32 @@ TEST_F(McsnoopctlTest, UsageErrorsExitWithTwo) {
     EXPECT_EQ(r.out, "") << ::testing::PrintToString(args);
     EXPECT_NE(r.err.find("Usage: mcsnoopctl"), std::string::npos) << r.err;
   }
+}
+
+TEST_F(McsnoopctlTest, ReloadAppliedPrintsTheChangesAndExitsWithZero) {
+  FakeSwitch sw(json{{"applied", true},
+                     {"changes", json::array({{{"key", "ports[h2].fast_leave"}, {"old", "false"}, {"new", "true"}}})},
+                     {"errors", json::array()},
+                     {"restart_required", json::array()}});
+  const ProcessResult r = ctl({"-s", sw.path(), "reload"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "reload: applied 1 change\n  ports[h2].fast_leave: false -> true\n");
+}
+
+TEST_F(McsnoopctlTest, ReloadRefusedPrintsTheErrorsAndExitsWithOne) {
+  const json refused{{"applied", false},
+                     {"changes", json::array()},
+                     {"errors", json::array({"a.yaml:3: ports[0].vlan: must be within 1-4094"})},
+                     {"restart_required", json::array()}};
+  FakeSwitch sw(refused);
+  ProcessResult r = ctl({"-s", sw.path(), "reload"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "reload: refused, the running configuration is kept\n"
+                   "  a.yaml:3: ports[0].vlan: must be within 1-4094\n");
+  r = ctl({"-s", sw.path(), "reload", "--json"});
+  EXPECT_EQ(r.exit_code, 1) << "refused is exit 1 with --json too";
+  EXPECT_EQ(json::parse(r.out), refused);
 }
 
 TEST_F(McsnoopctlTest, HelpGoesToStdoutAndExitsWithZero) {
