@@ -10,6 +10,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -26,7 +27,18 @@
 #include "mcsnoop/dataplane/dataplane.hpp"
 #include "wiring.hpp"
 
+#if __has_include("mcsnoop/version.hpp")
+#include "mcsnoop/version.hpp"
+#endif
+
 namespace {
+
+// `show version`: meson's project version once include/mcsnoop/version.hpp is generated.
+#if __has_include("mcsnoop/version.hpp")
+constexpr const char* kRunVersion = mcsnoop::kVersion;
+#else
+constexpr const char* kRunVersion = "unknown";
+#endif
 
 std::atomic<bool> g_stop{false};
 
@@ -137,6 +149,11 @@ int main(int argc, char** argv) {
     std::array<uint8_t, 6> mac{};
     std::memcpy(mac.data(), dp->port_info(0).mac, 6);
     control::ControlPlane control(*dp, app::make_engine_config(cfg, mac));
+    {
+      std::error_code ec;  // show version: the config path as given when it cannot be resolved
+      const std::filesystem::path abs = std::filesystem::absolute(args.config, ec);
+      control.set_run_info(kRunVersion, ec ? args.config : abs.string());
+    }
     if (!control.start(cfg.control.socket, &err)) {
       spdlog::error("control.socket: {}", err);
       dp.reset();
