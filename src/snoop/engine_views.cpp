@@ -117,7 +117,8 @@ void Engine::member_views(const GroupKey& key, const GroupFilter& filter, Ms now
       }
       std::sort(v.hosts.begin(), v.hosts.end(), [](const auto& a, const auto& b) { return a.addr < b.addr; });
       v.hosts_overflow = m->hosts_overflow;
-      v.up_time = std::max(Ms{0}, now - Ms{int64_t{m->joined_s} * 1000});
+      // Whole seconds, as RFC 9166's up-time (joined_s is kept in seconds).
+      v.up_time = Ms{std::max<int64_t>(0, now.count() / 1000 - int64_t{m->joined_s}) * 1000};
     } else {
       v.exclude = g->static_star.test(p);
       v.compat = compat_version(fam, net::Compat::V3);

@@ -272,7 +272,7 @@ struct MemberView {
   std::vector<Host> hosts;              // tracked reporting hosts, sorted by address
   bool hosts_overflow = false;          // more hosts than tracked
   std::optional<net::IpAddr> last_reporter;  // the tracked host heard last
-  Ms up_time{0};                        // since the membership was created (0 for static)
+  Ms up_time{0};                        // since the membership was created, whole seconds (0 for static)
 };
 
 // Which memberships a listing shows; unset = any.
