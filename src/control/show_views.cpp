@@ -258,7 +258,8 @@ class GroupsListing : public mgmt::ControlServer::ArrayStream {
       if (!collected_) return false;  // more keys to collect on the next slice
     }
     const snoop::Ms now(now_ms_);
-    while (!heap_.empty() && out.size() < kGroupsPerSlice) {
+    const size_t start = out.size();  // `out` may hold earlier slices (the one-shot answer)
+    while (!heap_.empty() && out.size() - start < kGroupsPerSlice) {
       const Head h = heap_.top();
       heap_.pop();
       if (h.pos + 1 < runs_[h.run].size()) heap_.push(Head{runs_[h.run][h.pos + 1], h.run, h.pos + 1});

@@ -208,6 +208,7 @@ TEST(Views, LargeGroupTablesAreSortedAcrossRuns) {
     ASSERT_LT(ip(all[i - 1]["group"].get<std::string>().c_str()), ip(all[i]["group"].get<std::string>().c_str()))
         << "at " << i;
   }
+  EXPECT_EQ(all, sw.control().show_groups()) << "the one-shot answer (many slices into one vector) agrees";
 }
 
 TEST(Views, QuerierShowsItsPortAndTheValuesInForce) {
