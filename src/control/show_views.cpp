@@ -414,7 +414,7 @@ json ControlPlane::show_vlans() const {
   const std::vector<snoop::QuerierDetail> queriers = engine_.querier_details(now);
   const std::vector<snoop::RouterView> routers = engine_.routers(now);
   json out = json::array();
-  for (const snoop::VlanConfig& v : engine_.vlan_configs()) {
+  for (const snoop::VlanConfig& v : engine_.config().vlans) {
     const dataplane::VlanState& vs = dp_.state().vlan(v.id);
     json members = json::array(), tagged = json::array();
     vs.members.for_each([&](PortId p) {

@@ -146,6 +146,9 @@ std::variant<Invocation, UsageError> parse_command_line(std::span<const std::str
     inv.port = words[2];
   } else if (words[0] == "clear") {
     if (auto err = parse_clear(words, inv)) return *err;
+  } else if (words[0] == "reload") {
+    if (words.size() > 1) return UsageError{"unexpected argument '" + std::string(words[1]) + "'"};
+    inv.action = Invocation::Action::kReload;
   } else if (words[0] != "show") {
     return UsageError{"unknown command '" + std::string(words[0]) + "'"};
   } else if (auto err = parse_show(words, inv)) {
@@ -164,7 +167,8 @@ std::string usage_synopsis() {
   return "Usage: mcsnoopctl [-s SOCKET] show " + topic_list("|") + " [FILTERS] [--json]\n"
          "       mcsnoopctl [-s SOCKET] clear groups [vlan N] [port P] | clear counters [--json]\n"
          "       mcsnoopctl [-s SOCKET] port enable NAME [--json]\n"
-         "       mcsnoopctl -h|--help\n";
+         "       mcsnoopctl [-s SOCKET] reload [--json]\n"
+         "       mcsnoopctl -h|--help|--version\n";
 }
 
 std::string usage_text() {
@@ -182,6 +186,7 @@ std::string usage_text() {
       "                    querier asks at once)\n"
       "  clear counters    count the show views from zero (metrics keep counting)\n"
       "  port enable NAME  reopen a port BPDU guard has shut\n"
+      "  reload            re-read the configuration file (as SIGHUP); exit 1 if refused\n"
       "\n"
       "Filters:\n"
       "  show groups [vlan N] [group G] [port P] [detail]   detail: one row per port and group,\n"
@@ -196,6 +201,7 @@ std::string usage_text() {
       "                  else " + std::string(mgmt::kDefaultSocketPath) + ")\n"
       "  --json          print the reply as JSON instead of a table\n"
       "  -h, --help      print this help\n"
+      "  --version       print the version of mcsnoopctl\n"
       "\n"
       "Exit status: 0 success, 1 the switch cannot be reached (or failed the request),\n"
       "2 usage error.\n";

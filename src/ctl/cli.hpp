@@ -1,7 +1,8 @@
 // mcsnoopctl's command line:
 //   mcsnoopctl [-s SOCKET] show TOPIC [FILTERS] [--json]
 //   mcsnoopctl [-s SOCKET] clear groups [vlan N] [port P] [--json] | clear counters [--json]
-//   mcsnoopctl [-s SOCKET] port enable NAME [--json]  |  -h/--help
+//   mcsnoopctl [-s SOCKET] port enable NAME [--json]
+//   mcsnoopctl [-s SOCKET] reload [--json]  |  -h/--help
 //
 // Pure functions: thread-safe.
 #pragma once
@@ -16,7 +17,7 @@
 namespace mcsnoop::ctl {
 
 struct Invocation {
-  enum class Action { kShow, kHelp, kPortEnable, kClear };
+  enum class Action { kShow, kHelp, kPortEnable, kReload, kClear };
   Action action = Action::kShow;
   std::string socket_path;  // -s, else $MCSNOOP_SOCKET if set and non-empty, else the default
   std::string topic;        // word after `show` (one of views()) or `clear` (groups|counters)

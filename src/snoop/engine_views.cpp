@@ -206,12 +206,4 @@ size_t Engine::clear_groups(std::optional<VlanId> vlan, std::optional<PortId> po
   return removed;
 }
 
-std::vector<VlanConfig> Engine::vlan_configs() const {
-  std::vector<VlanConfig> out;
-  for (const VlanState& vs : impl_->vlans) out.push_back(vs.cfg);
-  return out;
-}
-
-const PortConfig& Engine::port_config(PortId port) const { return impl_->port_cfg(port); }
-
 }  // namespace mcsnoop::snoop
