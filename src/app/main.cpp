@@ -111,6 +111,11 @@ int main(int argc, char** argv) {
     std::array<uint8_t, 6> mac{};
     std::memcpy(mac.data(), dp->port_info(0).mac, 6);
     control::ControlPlane control(*dp, app::make_engine_config(cfg, mac));
+    {
+      std::error_code ec;  // show version: the config path as given when it cannot be resolved
+      const std::filesystem::path abs = std::filesystem::absolute(args.config, ec);
+      control.set_run_info(mcsnoop::kVersion, ec ? args.config : abs.string());
+    }
     // Live reload: `mcsnoopctl reload` and SIGHUP, both on the control lcore.
     app::Reloader reloader(args.config, cfg, mac, control, app::notify_state);
     // Both reopen logging.file first (logrotate), then reload.

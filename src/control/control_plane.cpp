@@ -90,6 +90,7 @@ bool ControlPlane::start(const std::string& socket_path, std::string* err) {
   if (!socket_path.empty() && !server_.open(socket_path, err)) return false;
   register_handlers();
   now_ms_ = dp_.clock().now_ms();
+  started_ms_ = now_ms_;
   // Link state first, so the engine knows which ports are up before its startup queries.
   for (PortId p = 0; p < dp_.port_count(); ++p) {
     rte_eth_link link{};
@@ -141,6 +142,7 @@ unsigned ControlPlane::poll_once(uint64_t now_ms) {
     counters_.macs_aged += dp_.macs().age(now_ms, aging, kMacAgeBudget);
     dp_.mft().reclaim();
     log_limits(now_ms);
+    log_state_changes(now_ms);
     next_housekeeping_ = now_ms + kHousekeepingMs;
   }
   if (!mft_retry_.empty() && now_ms >= next_mft_retry_) {
@@ -244,8 +246,9 @@ void ControlPlane::apply(snoop::Actions& a, rte_mbuf* frame) {
     const dataplane::MbufMeta md = dataplane::meta(frame);
     if (a.packet.kind == snoop::PacketDisposition::Kind::Forward) {
       const dataplane::VlanState& vs = state.vlan(md.vlan);
-      const PortMask egress = (a.packet.egress & vs.members).without(md.in_port);
-      dp_.control_tx().emit(frame, md.vlan, md.tagged, unshut(egress), vs.untagged);
+      const PortMask egress = unshut((a.packet.egress & vs.members).without(md.in_port));
+      count_tx(egress, snoop::msg_counter(msg_));  // msg_ is the frame's message (handle_control_frame)
+      dp_.control_tx().emit(frame, md.vlan, md.tagged, egress, vs.untagged);
     } else {
       rte_pktmbuf_free(frame);
     }
@@ -354,6 +357,7 @@ void ControlPlane::send_query(const snoop::QueryToSend& q) {
       return;
     }
     emit_built(m, q.vlan, egress);
+    count_tx(unshut(egress), snoop::query_counter(q.family, q.version));
     ++frames;
     done += count;
   } while (done < total);
@@ -382,6 +386,15 @@ bool ControlPlane::transmit(std::span<const uint8_t> frame, VlanId vlan, PortMas
   std::memcpy(dst, frame.data(), frame.size());
   emit_built(m, vlan, egress);
   return true;
+}
+
+void ControlPlane::count_tx(PortMask egress, uint64_t snoop::MsgCounters::*counter) {
+  egress.for_each([&](PortId p) { ++(tx_msgs_[p].*counter); });
+}
+
+const snoop::MsgCounters& ControlPlane::tx_messages(PortId port) const {
+  static const snoop::MsgCounters kNone{};
+  return port < kMaxPorts ? tx_msgs_[port] : kNone;
 }
 
 void ControlPlane::emit_built(rte_mbuf* m, VlanId vlan, PortMask egress) {
@@ -445,8 +458,7 @@ void ControlPlane::poll_links() {
     if (ps.link_up.load() == up) continue;
     ps.link_up.store(up);
     ++counters_.link_changes;
-    spdlog::info("port {}: link {}{}", port_name(p), up ? "up" : "down",
-                 up ? fmt::format(" ({} Mbps)", link.link_speed) : std::string());
+    state_log_.link(p, up, link.link_speed, [this](PortId q) { return port_name(q); }, now_ms_);
     if (!up) {
       dp_.macs().flush_port(p);
       dp_.state().bump_mac_flush_epoch();

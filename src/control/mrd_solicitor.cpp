@@ -78,10 +78,13 @@ unsigned ControlPlane::solicit_routers(uint64_t now_ms) {
     for (const SolicitVlan& v : solicit_vlans_) {
       if (!dp_.state().vlan(v.id).members.test(p)) continue;
       build_solicitation_frame(v.src4, mac, build_buf_);
-      sent += transmit(build_buf_, v.id, PortMask::of(p));
-      if (!v.mld) continue;
-      build_solicitation_frame(v.src6.value_or(own_ll), mac, build_buf_);
-      sent += transmit(build_buf_, v.id, PortMask::of(p));
+      unsigned ok = transmit(build_buf_, v.id, PortMask::of(p));
+      if (v.mld) {
+        build_solicitation_frame(v.src6.value_or(own_ll), mac, build_buf_);
+        ok += transmit(build_buf_, v.id, PortMask::of(p));
+      }
+      tx_msgs_[p].mrd_solicitations += ok;
+      sent += ok;
     }
   });
   counters_.mrd_solicitations_sent += sent;

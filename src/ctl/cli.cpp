@@ -1,5 +1,9 @@
 #include "ctl/cli.hpp"
 
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <cstdlib>
 #include <optional>
 #include <vector>
 
@@ -18,15 +22,88 @@ std::string topic_list(std::string_view separator) {
   return out;
 }
 
-// `show TOPIC`: the topic must name a view.
+// The keyword arguments a topic takes after its name, e.g. `vlan 10 port h1 detail`.
+struct Keyword {
+  std::string_view word;
+  enum class Kind { kVlan, kGroup, kPort, kFlag } kind;
+};
+
+std::span<const Keyword> keywords_of(std::string_view verb, std::string_view topic) {
+  static constexpr Keyword kGroups[] = {{"vlan", Keyword::Kind::kVlan},
+                                        {"group", Keyword::Kind::kGroup},
+                                        {"port", Keyword::Kind::kPort},
+                                        {"detail", Keyword::Kind::kFlag}};
+  static constexpr Keyword kVlanPort[] = {{"vlan", Keyword::Kind::kVlan}, {"port", Keyword::Kind::kPort}};
+  if (verb == "show" && topic == "groups") return kGroups;
+  if ((verb == "show" && topic == "mac") || (verb == "clear" && topic == "groups")) return kVlanPort;
+  return {};
+}
+
+// An IPv4 or IPv6 multicast address (224.0.0.0/4, ff00::/8).
+bool is_multicast_address(const std::string& text) {
+  unsigned char buf[16];
+  if (inet_pton(AF_INET, text.c_str(), buf) == 1) return (buf[0] & 0xf0) == 0xe0;
+  if (inet_pton(AF_INET6, text.c_str(), buf) == 1) return buf[0] == 0xff;
+  return false;
+}
+
+// `vlan N` / `group G` / `port P` / `detail` after the topic, each at most once.
+std::optional<UsageError> parse_keywords(const std::vector<std::string_view>& words, std::size_t first,
+                                         std::string_view verb, Invocation& inv) {
+  const std::span<const Keyword> allowed = keywords_of(verb, inv.topic);
+  for (std::size_t i = first; i < words.size(); ++i) {
+    const std::string word(words[i]);
+    const auto k = std::find_if(allowed.begin(), allowed.end(), [&](const Keyword& kw) { return kw.word == word; });
+    if (k == allowed.end()) return UsageError{"unexpected argument '" + word + "'"};
+    if (inv.args.contains(word)) return UsageError{"'" + word + "' given twice"};
+    if (k->kind == Keyword::Kind::kFlag) {
+      inv.args[word] = true;
+      continue;
+    }
+    if (i + 1 == words.size()) return UsageError{"'" + word + "' needs a value"};
+    const std::string value(words[++i]);
+    switch (k->kind) {
+      case Keyword::Kind::kVlan: {
+        char* end = nullptr;
+        const long id = std::strtol(value.c_str(), &end, 10);
+        if (value.empty() || *end != '\0' || id < 1 || id > 4094) {
+          return UsageError{"vlan: '" + value + "' is not a VLAN id (1..4094)"};
+        }
+        inv.args[word] = id;
+        break;
+      }
+      case Keyword::Kind::kGroup:
+        if (!is_multicast_address(value)) return UsageError{"group: '" + value + "' is not a multicast address"};
+        inv.args[word] = value;
+        break;
+      case Keyword::Kind::kPort:
+      case Keyword::Kind::kFlag:
+        inv.args[word] = value;
+        break;
+    }
+  }
+  return std::nullopt;
+}
+
+// `show TOPIC [keywords]`: the topic must name a view.
 std::optional<UsageError> parse_show(const std::vector<std::string_view>& words, Invocation& inv) {
   if (words.size() < 2) return UsageError{"show what? (" + topic_list(", ") + ")"};
   if (find_view(words[1]) == nullptr) {
     return UsageError{"cannot show '" + std::string(words[1]) + "' (try " + topic_list(", ") + ")"};
   }
-  if (words.size() > 2) return UsageError{"unexpected argument '" + std::string(words[2]) + "'"};
   inv.topic = words[1];
-  return std::nullopt;
+  return parse_keywords(words, 2, "show", inv);
+}
+
+// `clear groups [vlan N] [port P]` | `clear counters`.
+std::optional<UsageError> parse_clear(const std::vector<std::string_view>& words, Invocation& inv) {
+  if (words.size() < 2) return UsageError{"clear what? (groups, counters)"};
+  if (words[1] != "groups" && words[1] != "counters") {
+    return UsageError{"cannot clear '" + std::string(words[1]) + "' (try groups, counters)"};
+  }
+  inv.action = Invocation::Action::kClear;
+  inv.topic = words[1];
+  return parse_keywords(words, 2, "clear", inv);
 }
 
 }  // namespace
@@ -67,6 +144,8 @@ std::variant<Invocation, UsageError> parse_command_line(std::span<const std::str
     if (words.size() > 3) return UsageError{"unexpected argument '" + std::string(words[3]) + "'"};
     inv.action = Invocation::Action::kPortEnable;
     inv.port = words[2];
+  } else if (words[0] == "clear") {
+    if (auto err = parse_clear(words, inv)) return *err;
   } else if (words[0] == "reload") {
     if (words.size() > 1) return UsageError{"unexpected argument '" + std::string(words[1]) + "'"};
     inv.action = Invocation::Action::kReload;
@@ -85,7 +164,8 @@ std::variant<Invocation, UsageError> parse_command_line(std::span<const std::str
 }
 
 std::string usage_synopsis() {
-  return "Usage: mcsnoopctl [-s SOCKET] show " + topic_list("|") + " [--json]\n"
+  return "Usage: mcsnoopctl [-s SOCKET] show " + topic_list("|") + " [FILTERS] [--json]\n"
+         "       mcsnoopctl [-s SOCKET] clear groups [vlan N] [port P] | clear counters [--json]\n"
          "       mcsnoopctl [-s SOCKET] port enable NAME [--json]\n"
          "       mcsnoopctl [-s SOCKET] reload [--json]\n"
          "       mcsnoopctl -h|--help|--version\n";
@@ -101,8 +181,18 @@ std::string usage_text() {
     name.resize(16, ' ');
     text += "  " + name + std::string(v.summary) + "\n";
   }
-  text += "  port enable NAME  reopen a port BPDU guard has shut\n";
-  text += "  reload            re-read the configuration file (as SIGHUP); exit 1 if refused\n";
+  text +=
+      "  clear groups      forget learned memberships (relearned from the next reports; our\n"
+      "                    querier asks at once)\n"
+      "  clear counters    count the show views from zero (metrics keep counting)\n"
+      "  port enable NAME  reopen a port BPDU guard has shut\n"
+      "  reload            re-read the configuration file (as SIGHUP); exit 1 if refused\n"
+      "\n"
+      "Filters:\n"
+      "  show groups [vlan N] [group G] [port P] [detail]   detail: one row per port and group,\n"
+      "                    and per source, with filter mode, timers, hosts, version, up-time\n"
+      "  show mac [vlan N] [port P]\n"
+      "  clear groups [vlan N] [port P]\n";
   text +=
       "\n"
       "Options:\n"

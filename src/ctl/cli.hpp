@@ -1,6 +1,8 @@
-// mcsnoopctl's command line:  mcsnoopctl [-s SOCKET] show TOPIC [--json]
-//                            mcsnoopctl [-s SOCKET] port enable NAME [--json]
-//                            mcsnoopctl [-s SOCKET] reload [--json]  |  -h/--help
+// mcsnoopctl's command line:
+//   mcsnoopctl [-s SOCKET] show TOPIC [FILTERS] [--json]
+//   mcsnoopctl [-s SOCKET] clear groups [vlan N] [port P] [--json] | clear counters [--json]
+//   mcsnoopctl [-s SOCKET] port enable NAME [--json]
+//   mcsnoopctl [-s SOCKET] reload [--json]  |  -h/--help
 //
 // Pure functions: thread-safe.
 #pragma once
@@ -10,15 +12,20 @@
 #include <string_view>
 #include <variant>
 
+#include <nlohmann/json.hpp>
+
 namespace mcsnoop::ctl {
 
 struct Invocation {
-  enum class Action { kShow, kHelp, kPortEnable, kReload };
+  enum class Action { kShow, kHelp, kPortEnable, kReload, kClear };
   Action action = Action::kShow;
   std::string socket_path;  // -s, else $MCSNOOP_SOCKET if set and non-empty, else the default
-  std::string topic;        // word after `show`; one of views()
+  std::string topic;        // word after `show` (one of views()) or `clear` (groups|counters)
   std::string port;         // kPortEnable: the port's configured name
   bool json = false;        // --json
+  // kShow, kClear: the arguments after the topic as request keys, e.g. {"vlan": 10,
+  // "group": "239.1.1.1", "port": "h1", "detail": true}; the command is added when sent.
+  nlohmann::json args = nlohmann::json::object();
 };
 
 struct UsageError {
@@ -30,7 +37,7 @@ struct UsageError {
 std::variant<Invocation, UsageError> parse_command_line(std::span<const std::string_view> args,
                                                         const char* env_socket);
 
-// The two synopsis lines, printed after a usage error.
+// The synopsis lines, printed after a usage error.
 std::string usage_synopsis();
 // The --help text: synopsis, topics, options, exit status.
 std::string usage_text();

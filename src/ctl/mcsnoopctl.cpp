@@ -48,6 +48,29 @@ int run_port_enable(const ctl::Invocation& inv) {
   return std::cout ? kExitOk : kExitUnreachable;
 }
 
+// `clear groups|counters`: one line saying what was done.
+int run_clear(const ctl::Invocation& inv) {
+  const std::string command = "clear " + inv.topic;
+  nlohmann::json req = inv.args;
+  req["command"] = command;
+  const ctl::Reply reply = ctl::request(inv.socket_path, req, kTimeout);
+  if (reply.status == ctl::Reply::Status::kUnreachable) {
+    std::cerr << "mcsnoopctl: cannot reach mcsnoop at " << inv.socket_path << ": " << reply.error << '\n';
+    return kExitUnreachable;
+  }
+  if (reply.status == ctl::Reply::Status::kFailed) {
+    std::cerr << "mcsnoopctl: mcsnoop at " << inv.socket_path << " failed '" << command << "': " << reply.error << '\n';
+    return kExitUnreachable;
+  }
+  if (inv.json) {
+    std::cout << reply.data.dump(2) << '\n';
+  } else {
+    std::cout << ctl::render_clear(inv.topic, reply.data);
+  }
+  std::cout.flush();
+  return std::cout ? kExitOk : kExitUnreachable;
+}
+
 // One line per change (or error) of a reload reply; {key, old, new} objects.
 void print_changes(const nlohmann::json& list, std::ostream& out, const char* prefix) {
   if (!list.is_array()) return;
@@ -95,9 +118,12 @@ int run_reload(const ctl::Invocation& inv) {
 
 int run(const ctl::Invocation& inv) {
   if (inv.action == ctl::Invocation::Action::kPortEnable) return run_port_enable(inv);
+  if (inv.action == ctl::Invocation::Action::kClear) return run_clear(inv);
   if (inv.action == ctl::Invocation::Action::kReload) return run_reload(inv);
   const ctl::View& view = *ctl::find_view(inv.topic);
-  const ctl::Reply reply = ctl::request(inv.socket_path, view.command, kTimeout);
+  nlohmann::json req = inv.args;
+  req["command"] = view.command;
+  const ctl::Reply reply = ctl::request(inv.socket_path, req, kTimeout);
   switch (reply.status) {
     case ctl::Reply::Status::kUnreachable:
       std::cerr << "mcsnoopctl: cannot reach mcsnoop at " << inv.socket_path << ": " << reply.error

@@ -1,5 +1,6 @@
 #include "ctl/views.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -96,6 +97,9 @@ constexpr std::array kViews = {
     View{"querier", command::kShowQuerier, "the IGMP/MLD querier of each VLAN", &render_querier},
     View{"ports", command::kShowPorts, "link state and packet counters per port", &render_ports},
     View{"stats", command::kShowStats, "switch-wide counters, drops by reason", &render_stats},
+    View{"vlans", command::kShowVlans, "VLAN members, snooping, querier and policy", &render_vlans},
+    View{"mac", command::kShowMac, "the MAC address table", &render_mac},
+    View{"version", command::kShowVersion, "version, uptime and configuration file", &render_version},
 };
 
 }  // namespace
@@ -150,6 +154,48 @@ std::string format_expires(const json& value) {
   return buf;
 }
 
+namespace {
+
+// `show groups detail`: one row per (port, group) and one more per source of it.
+std::string render_group_detail(const json::array_t& rows_in) {
+  static const std::array<Column, 11> kColumns = {{{"VLAN", Align::kRight},
+                                                   {"GROUP"},
+                                                   {"SOURCE"},
+                                                   {"PORT"},
+                                                   {"MODE"},
+                                                   {"VERSION"},
+                                                   {"EXPIRES", Align::kRight},
+                                                   {"UPTIME", Align::kRight},
+                                                   {"HOSTS", Align::kRight},
+                                                   {"LAST REPORTER"},
+                                                   {"TYPE"}}};
+  std::vector<Row> rows;
+  for (const json& m : rows_in) {
+    const std::string vlan = format_value(field(m, "vlan"));
+    const std::string group = format_value(field(m, "group"));
+    const std::string port = format_value(field(m, "port"));
+    const bool is_static = field(m, "static") == true;
+    std::string hosts = format_value(field(m, "host-count"));
+    if (field(m, "hosts_overflow") == true) hosts += "+";
+    rows.push_back({vlan, group, "*", port, format_value(field(m, "filter-mode")),
+                    format_value(field(m, "compatibility")), format_expires(field(m, "expire")),
+                    format_expires(field(m, "up-time")), hosts, format_value(field(m, "last-reporter")),
+                    is_static ? "static" : "learned"});
+    const json& sources = field(m, "sources");
+    if (!sources.is_array()) continue;
+    for (const json& src : sources) {
+      if (!src.is_object()) throw ReplyShapeError("show groups detail: sources must be objects");
+      const bool blocked = field(src, "blocked") == true;
+      rows.push_back({vlan, group, format_value(field(src, "address")), port, blocked ? "blocked" : "forward", "",
+                      format_expires(field(src, "expire")), "", "", "",
+                      field(src, "static") == true ? "static" : "learned"});
+    }
+  }
+  return render_table(kColumns, rows);
+}
+
+}  // namespace
+
 std::string render_groups(const json& data) {
   static const std::array<Column, 6> kColumns = {{{"VLAN", Align::kRight},
                                                   {"GROUP"},
@@ -157,8 +203,10 @@ std::string render_groups(const json& data) {
                                                   {"MODE"},
                                                   {"PORTS"},
                                                   {"EXPIRES", Align::kRight}}};
+  const json::array_t& list = rows_of(data, "show groups");
+  if (!list.empty() && list.front().contains("filter-mode")) return render_group_detail(list);
   std::vector<Row> rows;
-  for (const json& g : rows_of(data, "show groups")) {
+  for (const json& g : list) {
     const json& source = field(g, "source");
     rows.push_back({format_value(field(g, "vlan")), format_value(field(g, "group")),
                     source.is_null() ? "*" : format_value(source), format_value(field(g, "mode")),
@@ -168,31 +216,42 @@ std::string render_groups(const json& data) {
 }
 
 std::string render_routers(const json& data) {
-  static const std::array<Column, 5> kColumns = {
-      {{"VLAN", Align::kRight}, {"FAMILY"}, {"PORT"}, {"KIND"}, {"EXPIRES", Align::kRight}}};
+  static const std::array<Column, 6> kColumns = {{{"VLAN", Align::kRight},
+                                                  {"FAMILY"},
+                                                  {"PORT"},
+                                                  {"KIND"},
+                                                  {"LEARNED BY"},
+                                                  {"EXPIRES", Align::kRight}}};
   std::vector<Row> rows;
   for (const json& r : rows_of(data, "show routers")) {
     rows.push_back({format_value(field(r, "vlan")), format_value(field(r, "family")),
                     format_value(field(r, "port")), format_value(field(r, "kind")),
-                    format_expires(field(r, "expires_s"))});
+                    format_value(field(r, "learned_by")), format_expires(field(r, "expires_s"))});
   }
   return render_table(kColumns, rows);
 }
 
 std::string render_querier(const json& data) {
-  static const std::array<Column, 6> kColumns = {{{"VLAN", Align::kRight},
-                                                  {"FAMILY"},
-                                                  {"QUERIER"},
-                                                  {"SELF"},
-                                                  {"VERSION"},
-                                                  {"EXPIRES", Align::kRight}}};
+  static const std::array<Column, 11> kColumns = {{{"VLAN", Align::kRight},
+                                                   {"FAMILY"},
+                                                   {"QUERIER"},
+                                                   {"SELF"},
+                                                   {"PORT"},
+                                                   {"VERSION"},
+                                                   {"EXPIRES", Align::kRight},
+                                                   {"QRV", Align::kRight},
+                                                   {"QQI", Align::kRight},
+                                                   {"QRI", Align::kRight},
+                                                   {"NEXT QUERY", Align::kRight}}};
   std::vector<Row> rows;
   for (const json& q : rows_of(data, "show querier")) {
     const json& family = field(q, "family");
     rows.push_back({format_value(field(q, "vlan")), format_value(family),
                     format_value(field(q, "querier")), format_value(field(q, "self")),
-                    format_querier_version(family, field(q, "version")),
-                    format_expires(field(q, "expires_s"))});
+                    format_value(field(q, "port")), format_querier_version(family, field(q, "version")),
+                    format_expires(field(q, "expires_s")), format_value(field(q, "qrv")),
+                    format_expires(field(q, "qqi_s")), format_expires(field(q, "qri_s")),
+                    format_expires(field(q, "next_query_s"))});
   }
   return render_table(kColumns, rows);
 }
@@ -203,26 +262,74 @@ std::string format_port_link(const json& port) {
   return format_link(field(port, "link"));
 }
 
+// "3/100" against the port's limit; "3" without one (0 = unlimited).
+std::string format_against_limit(const json& used, const json& limit) {
+  if (limit.is_number_unsigned() && limit.get<json::number_unsigned_t>() != 0) {
+    return format_value(used) + "/" + format_value(limit);
+  }
+  return format_value(used);
+}
+
+// imissed + ierrors + rx_nombuf + oerrors: what the NIC lost on its own.
+std::string format_nic_errors(const json& nic) {
+  if (!nic.is_object()) return kAbsent;
+  json::number_unsigned_t total = 0;
+  for (const char* k : {"imissed", "ierrors", "oerrors", "rx_nombuf"}) {
+    const json& v = field(nic, k);
+    if (v.is_number_unsigned()) total += v.get<json::number_unsigned_t>();
+  }
+  return std::to_string(total);
+}
+
 std::string render_ports(const json& data) {
-  static const std::array<Column, 8> kColumns = {{{"NAME"},
-                                                  {"LINK"},
-                                                  {"RX", Align::kRight},
-                                                  {"TX", Align::kRight},
-                                                  {"IGMP", Align::kRight},
-                                                  {"MACS", Align::kRight},
-                                                  {"DROPS", Align::kRight},
-                                                  {"DROP REASONS"}}};
+  static const std::array<Column, 11> kColumns = {{{"NAME"},
+                                                   {"LINK"},
+                                                   {"RX", Align::kRight},
+                                                   {"TX", Align::kRight},
+                                                   {"IGMP", Align::kRight},
+                                                   {"GROUPS", Align::kRight},
+                                                   {"MACS", Align::kRight},
+                                                   {"POLICED", Align::kRight},
+                                                   {"NIC ERR", Align::kRight},
+                                                   {"DROPS", Align::kRight},
+                                                   {"DROP REASONS"}}};
   std::vector<Row> rows;
   for (const json& p : rows_of(data, "show ports")) {
     const json& drops = field(p, "drops");
     rows.push_back({format_value(field(p, "name")), format_port_link(p),
                     format_value(field(p, "rx_packets")), format_value(field(p, "tx_packets")),
-                    format_value(field(p, "igmp_rx")), format_value(field(p, "macs")),
+                    format_value(field(p, "igmp_rx")),
+                    format_against_limit(field(p, "groups"), field(p, "max_groups")),
+                    format_value(field(p, "macs")), format_value(field(p, "policer_drops")),
+                    format_nic_errors(field(p, "nic")),
                     drops.is_object() ? std::to_string(total_drops(drops)) : kAbsent,
                     format_drop_reasons(drops)});
   }
   return render_table(kColumns, rows);
 }
+
+namespace {
+
+// The message counters of `show stats` as one table: a row per protocol and type, received
+// and sent side by side.
+std::string render_messages(const json& messages) {
+  static const std::array<Column, 3> kColumns = {{{"MESSAGE"}, {"RX", Align::kRight}, {"TX", Align::kRight}}};
+  const json& rx = field(messages, "rx");
+  const json& tx = field(messages, "tx");
+  std::vector<Row> rows;
+  if (rx.is_object()) {
+    for (const auto& [protocol, types] : rx.items()) {
+      if (!types.is_object()) continue;
+      for (const auto& [type, count] : types.items()) {
+        const json& sent = tx.is_object() && tx.contains(protocol) ? field(tx[protocol], type.c_str()) : json();
+        rows.push_back({protocol + " " + type, format_value(count), format_value(sent)});
+      }
+    }
+  }
+  return render_table(kColumns, rows);
+}
+
+}  // namespace
 
 std::string render_stats(const json& data) {
   static const std::array<Column, 2> kColumns = {{{"COUNTER"}, {"VALUE", Align::kRight}}};
@@ -230,8 +337,84 @@ std::string render_stats(const json& data) {
     throw ReplyShapeError(std::string("show stats: expected an object, got ") + data.type_name());
   }
   std::vector<Row> rows;
-  flatten(data, "", rows);
+  json rest = data;
+  std::string out;
+  if (const auto it = rest.find("messages"); it != rest.end() && it->is_object()) {
+    out = render_messages(*it) + "\n";
+    rest.erase(it);  // per port: `show ports --json`
+  }
+  flatten(rest, "", rows);
+  return out + render_table(kColumns, rows);
+}
+
+std::string render_vlans(const json& data) {
+  static const std::array<Column, 9> kColumns = {{{"VLAN", Align::kRight},
+                                                  {"SNOOPING"},
+                                                  {"MLD"},
+                                                  {"UNREGISTERED"},
+                                                  {"QUERIER (IPV4)"},
+                                                  {"QUERIER (IPV6)"},
+                                                  {"ROUTER PORTS"},
+                                                  {"GROUPS", Align::kRight},
+                                                  {"MEMBERS"}}};
+  std::vector<Row> rows;
+  for (const json& v : rows_of(data, "show vlans")) {
+    const json& querier = field(v, "querier");
+    auto who = [&](const char* fam) -> std::string {
+      if (!querier.is_object()) return kAbsent;
+      const json& q = field(querier, fam);
+      if (!q.is_object()) return kAbsent;
+      const std::string addr = format_value(field(q, "querier"));
+      return field(q, "self") == true ? addr + " (self)" : addr;
+    };
+    // Tagged members are marked, as on a switch's VLAN table.
+    std::string members;
+    const json& tagged = field(v, "tagged");
+    for (const json& m : field(v, "members").is_array() ? field(v, "members") : json::array()) {
+      if (!members.empty()) members += ',';
+      members += format_value(m);
+      if (tagged.is_array() && std::find(tagged.begin(), tagged.end(), m) != tagged.end()) members += "(t)";
+    }
+    rows.push_back({format_value(field(v, "id")), format_value(field(v, "snooping")), format_value(field(v, "mld")),
+                    format_value(field(v, "unregistered")), who("ipv4"), who("ipv6"),
+                    format_value(field(v, "router_ports")),
+                    format_against_limit(field(v, "groups"), field(v, "max_groups")),
+                    members.empty() ? kAbsent : members});
+  }
   return render_table(kColumns, rows);
+}
+
+std::string render_mac(const json& data) {
+  static const std::array<Column, 4> kColumns = {
+      {{"VLAN", Align::kRight}, {"MAC"}, {"PORT"}, {"AGE", Align::kRight}}};
+  std::vector<Row> rows;
+  for (const json& m : rows_of(data, "show mac")) {
+    rows.push_back({format_value(field(m, "vlan")), format_value(field(m, "mac")), format_value(field(m, "port")),
+                    format_expires(field(m, "age_s"))});
+  }
+  return render_table(kColumns, rows);
+}
+
+std::string render_version(const json& data) {
+  if (!data.is_object()) {
+    throw ReplyShapeError(std::string("show version: expected an object, got ") + data.type_name());
+  }
+  static const std::array<Column, 2> kColumns = {{{"FIELD"}, {"VALUE"}}};
+  std::vector<Row> rows;
+  rows.push_back({"version", format_value(field(data, "version"))});
+  rows.push_back({"uptime", format_expires(field(data, "uptime_s"))});
+  rows.push_back({"config", format_value(field(data, "config"))});
+  rows.push_back({"dpdk", format_value(field(data, "dpdk"))});
+  return render_table(kColumns, rows);
+}
+
+std::string render_clear(std::string_view topic, const json& data) {
+  if (topic == "groups") {
+    return "cleared " + format_value(field(data, "removed")) + " membership(s); " +
+           format_value(field(data, "queries_sent")) + " general quer" +
+           (field(data, "queries_sent") == 1 ? "y" : "ies") + " sent\n";
+  }
+  return "counters cleared\n";
 }
 
 }  // namespace mcsnoop::ctl

@@ -37,6 +37,11 @@ std::string render_routers(const nlohmann::json& data);
 std::string render_querier(const nlohmann::json& data);
 std::string render_ports(const nlohmann::json& data);
 std::string render_stats(const nlohmann::json& data);
+std::string render_vlans(const nlohmann::json& data);
+std::string render_mac(const nlohmann::json& data);
+std::string render_version(const nlohmann::json& data);
+// `clear groups` / `clear counters` (topic "groups" / "counters"): one line.
+std::string render_clear(std::string_view topic, const nlohmann::json& data);
 
 // Cell formats, shared by the renderers and exposed for tests.
 std::string format_value(const nlohmann::json& value);    // null/missing "-", bool yes/no, list a,b

@@ -280,6 +280,7 @@ void Engine::Impl::receive_message(const net::McastMessage& msg, VlanId vlan, Po
                                    Actions& out) {
   Impl& im = *this;
   ++im.counters.messages;
+  if (port < kMaxPorts) ++(im.rx_msgs[port].*msg_counter(msg));
   VlanState* vs = im.vlan_state(vlan);
   if (vs == nullptr || port >= kMaxPorts || !vs->cfg.members.test(port)) {
     ++im.counters.ignored_unknown_vlan;

@@ -335,6 +335,7 @@ struct Engine::Impl {
   TimerQueue timers;
   Counters counters;
   std::array<PortCounters, kMaxPorts> port_counters{};
+  std::array<MsgCounters, kMaxPorts> rx_msgs{};  // messages received per port, by type (engine_views.cpp)
   bool started = false;
 
   // Scratch buffers reused by every call, so steady-state processing does not allocate.

@@ -62,7 +62,10 @@ struct Membership {
   uint16_t port = 0;
   FilterMode mode = FilterMode::Include;
   bool hosts_overflow = false; // more hosts than we track: never conclude "last host left"
-  SmallVec<SourceTimer, 1, uint16_t> sources;  // sorted by address, unique
+  [[no_unique_address]] SmallVec<SourceTimer, 1, uint16_t> sources;  // sorted by address, unique
+  // When the membership was created, in seconds of the engine's clock (show groups' up-time):
+  // seconds in 32 bits, so that it fits the tail padding of `sources`.
+  uint32_t joined_s = 0;
 
   // Group Compatibility Mode (RFC 3376 7.3.2 / RFC 3810 8.3.2): the oldest host version heard
   // within the Older Host Present Interval.

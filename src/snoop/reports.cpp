@@ -53,7 +53,6 @@ bool Engine::Impl::prepare_sources(const net::McastMessage& msg, const net::Grou
 
 Membership* Engine::Impl::join_member(VlanState& vs, Group*& g, const net::IpAddr& group,
                                       PortId port, Ms now, Actions& out) {
-  (void)now;
   (void)out;
   const PortConfig& pc = port_cfg(port);
   if (pc.max_groups != 0 && port_groups[port] >= pc.max_groups) {
@@ -72,6 +71,7 @@ Membership* Engine::Impl::join_member(VlanState& vs, Group*& g, const net::IpAdd
                              [](const Membership& m, PortId p) { return m.port < p; });
   it = g->members.emplace(it);
   it->port = port;
+  it->joined_s = static_cast<uint32_t>(std::clamp<int64_t>(now.count() / 1000, 0, UINT32_MAX));
   g->member_mask.set(port);
   sync_members(*g);
   ++port_groups[port];

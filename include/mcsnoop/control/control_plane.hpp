@@ -10,6 +10,7 @@
 // Thread safety: one ControlPlane per switch; every call from the control lcore only.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <deque>
@@ -24,8 +25,10 @@
 #include <nlohmann/json.hpp>
 
 #include "mcsnoop/control/bridge_monitor.hpp"
+#include "mcsnoop/control/counter_baseline.hpp"
 #include "mcsnoop/control/limit_log.hpp"
 #include "mcsnoop/control/mrd_solicitor.hpp"
+#include "mcsnoop/control/state_log.hpp"
 #include "mcsnoop/dataplane/dataplane.hpp"
 #include "mcsnoop/mft/key.hpp"
 #include "mcsnoop/mgmt/control_server.hpp"
@@ -76,18 +79,35 @@ class ControlPlane {
   // JSON views served on the socket (the contract's `show` commands).
   nlohmann::json show_ports() const;
   nlohmann::json show_stats() const;
-  nlohmann::json show_groups() const;
-  // show_groups() in slices (Engine::groups_slice): appends the entries from `cursor` on, at
-  // least `max_entries` unless the end comes first, and returns true at the end. The control
-  // socket answers `show groups` this way, one slice per loop iteration.
-  bool show_groups_slice(size_t& cursor, size_t max_entries, std::vector<nlohmann::json>& out) const;
+  // `show groups` with the request's filters (vlan, group, port) and `detail`, in one piece;
+  // the control socket streams the same answer in slices (groups_stream()).
+  nlohmann::json show_groups(const nlohmann::json& request = nlohmann::json::object()) const;
+  // The `show groups` answer as a stream of slices (sorted by VLAN, group, source), each a
+  // bounded amount of work, so the control loop goes on between them. Throws
+  // std::runtime_error for a bad filter.
+  std::unique_ptr<mgmt::ControlServer::ArrayStream> groups_stream(const nlohmann::json& request) const;
   nlohmann::json show_routers() const;
   nlohmann::json show_querier() const;
+  // ---- views helper (show_views.cpp, clear.cpp; docs/control-socket.md has the JSON) ----
+  nlohmann::json show_vlans() const;
+  nlohmann::json show_mac(const nlohmann::json& request) const;   // filters: vlan, port
+  nlohmann::json show_version() const;
+  nlohmann::json clear_groups(const nlohmann::json& request);     // filters: vlan, port
+  nlohmann::json clear_counters();
+  // What `show version` reports; main() sets it before start().
+  void set_run_info(std::string version, std::string config_path);
+  // Resolves a port name of a request; throws std::runtime_error naming it when unknown.
+  PortId port_by_name(const std::string& name) const;
+  std::string port_name(PortId p) const;
   // `port enable` {"port": NAME}: reopens a port BPDU guard shut. Throws for an unknown port.
   nlohmann::json enable_port(const nlohmann::json& request);
 
   const snoop::Engine& engine() const { return engine_; }
   const ControlCounters& counters() const { return counters_; }
+  // IGMP/MLD/PIM/MRD messages sent out of `port` by type and version: our queries and MRD
+  // solicitations, and the control frames forwarded (all zero for an unknown port). The
+  // received ones are engine().rx_messages(port).
+  const snoop::MsgCounters& tx_messages(PortId port) const;
   const BridgeMonitor& bridge() const { return bridge_; }
   // MFT updates refused and waiting for their retry (at most mft_retry_limit()).
   size_t mft_retry_pending() const { return mft_retry_.size(); }
@@ -140,7 +160,9 @@ class ControlPlane {
   PortMask unshut(PortMask egress) const { return egress & ~dp_.state().shut_ports(); }
   void add_bridge_fields(nlohmann::json& port, PortId p) const;
   void register_handlers();
-  std::string port_name(PortId p) const;
+  friend class GroupsListing;
+  void register_view_handlers();  // show_views.cpp
+  void log_state_changes(uint64_t now_ms);  // state_log.cpp: routers, querier, policer, limits
 
   // A VLAN that gets MRD solicitations (snooping and mrd_solicit on), with their sources.
   struct SolicitVlan {
@@ -160,6 +182,14 @@ class ControlPlane {
   net::McastMessage msg_;
   mgmt::ControlServer server_;
   ControlCounters counters_;
+  std::array<snoop::MsgCounters, kMaxPorts> tx_msgs_{};  // tx_messages()
+  // ---- views helper state
+  CounterBaseline baseline_;          // clear counters
+  ControlCounters control_base_;      // clear counters, ControlCounters part
+  StateLog state_log_;                // rate-limited state-change log lines
+  std::string version_ = "unknown", config_path_;
+  uint64_t started_ms_ = 0;
+  void count_tx(PortMask egress, uint64_t snoop::MsgCounters::*counter);
   LimitLog limit_log_;
   std::vector<uint8_t> frame_buf_;
   std::vector<uint8_t> build_buf_;

@@ -38,6 +38,11 @@ inline constexpr std::string_view kShowRouters = "show routers";
 inline constexpr std::string_view kShowQuerier = "show querier";
 inline constexpr std::string_view kShowPorts = "show ports";
 inline constexpr std::string_view kShowStats = "show stats";
+inline constexpr std::string_view kShowVlans = "show vlans";
+inline constexpr std::string_view kShowMac = "show mac";
+inline constexpr std::string_view kShowVersion = "show version";
+inline constexpr std::string_view kClearGroups = "clear groups";
+inline constexpr std::string_view kClearCounters = "clear counters";
 }  // namespace command
 
 }  // namespace mcsnoop::mgmt

@@ -21,6 +21,7 @@
 #include "mcsnoop/core/port_mask.hpp"
 #include "mcsnoop/net/ip_addr.hpp"
 #include "mcsnoop/net/mcast_msg.hpp"
+#include "mcsnoop/snoop/msg_counters.hpp"
 
 namespace mcsnoop::snoop {
 
@@ -245,6 +246,69 @@ struct PortCounters {
   uint64_t dropped_router_guard = 0;     // router signals dropped by this port's router guard
 };
 
+// ---- detailed views (show groups detail, show querier, show routers; engine_views.cpp) ----
+
+// One (port, group) membership with everything the port's reports made the engine hold, or a
+// port of the group's static entries (is_static, no timers).
+struct MemberView {
+  VlanId vlan = 0;
+  net::IpAddr group;
+  PortId port = 0;
+  bool is_static = false;
+  bool exclude = false;                 // filter mode EXCLUDE (static: (*,G) entries)
+  Ms expires{0};                        // EXCLUDE: the group timer; INCLUDE: the last source's
+  uint8_t compat = 3;                   // host compatibility mode: IGMP 1..3, MLD 1..2
+  struct Source {
+    net::IpAddr addr;
+    Ms expires{0};                      // 0 when blocked
+    bool blocked = false;               // EXCLUDE mode's "exclude" list: not forwarded
+    bool is_static = false;
+  };
+  std::vector<Source> sources;          // sorted by address
+  struct Host {
+    net::IpAddr addr;
+    Ms expires{0};
+  };
+  std::vector<Host> hosts;              // tracked reporting hosts, sorted by address
+  bool hosts_overflow = false;          // more hosts than tracked
+  std::optional<net::IpAddr> last_reporter;  // the tracked host heard last
+  Ms up_time{0};                        // since the membership was created, whole seconds (0 for static)
+};
+
+// Which memberships a listing shows; unset = any.
+struct GroupFilter {
+  std::optional<VlanId> vlan;
+  std::optional<net::IpAddr> group;
+  std::optional<PortId> port;
+};
+
+// A live group's key, for listings sorted by (VLAN, group) built in slices.
+struct GroupKey {
+  VlanId vlan;
+  net::IpAddr group;
+  auto operator<=>(const GroupKey&) const = default;
+};
+
+// How a router port was learned, and when each mechanism's state expires (0 = not by it).
+struct RouterDetail {
+  VlanId vlan;
+  net::Family family;
+  PortId port;
+  bool is_static;
+  Ms by_query{0}, by_pim{0}, by_mrd{0};  // time left of each learning mechanism
+};
+
+// The querier of a VLAN and family with the values in force.
+struct QuerierDetail {
+  QuerierView view{};
+  std::optional<PortId> port;           // where the elected querier was heard (not when self)
+  uint32_t robustness = 0;              // QRV in force (configured, or adopted and bounded)
+  Ms query_interval{0};                 // QQI in force
+  Ms query_response_interval{0};        // QRI in force
+  std::optional<Ms> next_query;         // time to our own next general query (when we query)
+  bool own_enabled = false;             // our querier is configured for this VLAN and family
+};
+
 class Engine {
  public:
   explicit Engine(EngineConfig cfg);
@@ -295,6 +359,24 @@ class Engine {
   // Counters of `port`; all zero for a port the engine does not know.
   const PortCounters& port_counters(PortId port) const;
   Footprint footprint() const;
+
+  // ---- detailed views and clearing (engine_views.cpp) ----
+  // Messages received on `port` by type and version (all zero for an unknown port).
+  const MsgCounters& rx_messages(PortId port) const;
+  // Keys of the live groups from slot `cursor` on, at most `max` of them, in slot order (not
+  // sorted); advances `cursor`, returns true at the end. Same change rules as groups_slice().
+  bool group_keys_slice(size_t& cursor, size_t max, const GroupFilter& filter, std::vector<GroupKey>& out) const;
+  // The views of one group (its (*,G) row, then its (S,G) rows sorted by source) if it is live
+  // and passes `filter`; appends nothing otherwise.
+  void group_views(const GroupKey& key, const GroupFilter& filter, Ms now, std::vector<GroupView>& out) const;
+  // The memberships of one group (learned and static), sorted by port, that pass `filter`.
+  void member_views(const GroupKey& key, const GroupFilter& filter, Ms now, std::vector<MemberView>& out) const;
+  std::vector<RouterDetail> router_details(Ms now) const;
+  std::vector<QuerierDetail> querier_details(Ms now) const;
+  // `clear groups`: forgets the learned memberships of `vlan`/`port` (unset: all), publishes
+  // the changed forwarding sets, and where we are the querier sends a general query so hosts
+  // report again at once. Static entries stay. Returns the memberships removed.
+  size_t clear_groups(std::optional<VlanId> vlan, std::optional<PortId> port, Ms now, Actions& out);
 
   // ---- live reconfiguration (reconfigure.cpp) ------------------------------------------------
   // Takes over `next` after start() without losing state: learned memberships, router ports,

@@ -72,6 +72,39 @@ TEST(CliTest, ReloadTakesNoArgument) {
   EXPECT_EQ(usage_error({"reload", "now"}), "unexpected argument 'now'");
 }
 
+TEST(CliTest, ShowGroupsTakesFiltersAndDetailInAnyOrder) {
+  const Invocation inv = ok({"show", "groups", "detail", "port", "h1", "vlan", "10", "group", "ff3e::8000:1"});
+  EXPECT_EQ(inv.action, Invocation::Action::kShow);
+  EXPECT_EQ(inv.topic, "groups");
+  EXPECT_EQ(inv.args, nlohmann::json::parse(R"({"vlan": 10, "port": "h1", "group": "ff3e::8000:1", "detail": true})"));
+  EXPECT_EQ(ok({"show", "groups"}).args, nlohmann::json::object());
+  EXPECT_EQ(ok({"show", "mac", "vlan", "4094"}).args, nlohmann::json::parse(R"({"vlan": 4094})"));
+}
+
+TEST(CliTest, FilterErrors) {
+  EXPECT_EQ(usage_error({"show", "groups", "vlan"}), "'vlan' needs a value");
+  EXPECT_EQ(usage_error({"show", "groups", "vlan", "0"}), "vlan: '0' is not a VLAN id (1..4094)");
+  EXPECT_EQ(usage_error({"show", "groups", "vlan", "4095"}), "vlan: '4095' is not a VLAN id (1..4094)");
+  EXPECT_EQ(usage_error({"show", "groups", "vlan", "1x"}), "vlan: '1x' is not a VLAN id (1..4094)");
+  EXPECT_EQ(usage_error({"show", "groups", "group", "10.0.0.1"}), "group: '10.0.0.1' is not a multicast address");
+  EXPECT_EQ(usage_error({"show", "groups", "group", "fe80::1"}), "group: 'fe80::1' is not a multicast address");
+  EXPECT_EQ(usage_error({"show", "groups", "port", "h1", "port", "h2"}), "'port' given twice");
+  EXPECT_EQ(usage_error({"show", "mac", "detail"}), "unexpected argument 'detail'");
+  EXPECT_EQ(usage_error({"show", "ports", "vlan", "1"}), "unexpected argument 'vlan'");
+  EXPECT_EQ(usage_error({"clear", "counters", "vlan", "1"}), "unexpected argument 'vlan'");
+}
+
+TEST(CliTest, ClearGroupsAndCounters) {
+  Invocation inv = ok({"clear", "groups", "vlan", "5", "port", "h2"});
+  EXPECT_EQ(inv.action, Invocation::Action::kClear);
+  EXPECT_EQ(inv.topic, "groups");
+  EXPECT_EQ(inv.args, nlohmann::json::parse(R"({"vlan": 5, "port": "h2"})"));
+  inv = ok({"clear", "counters", "--json"});
+  EXPECT_EQ(inv.action, Invocation::Action::kClear);
+  EXPECT_EQ(inv.topic, "counters");
+  EXPECT_TRUE(inv.json);
+}
+
 TEST(CliTest, HelpWinsOverEverythingElse) {
   EXPECT_EQ(ok({"-h"}).action, Invocation::Action::kHelp);
   EXPECT_EQ(ok({"show", "bogus", "--help"}).action, Invocation::Action::kHelp);
@@ -79,7 +112,9 @@ TEST(CliTest, HelpWinsOverEverythingElse) {
 
 TEST(CliTest, UsageErrors) {
   EXPECT_EQ(usage_error({}), "missing command");
-  EXPECT_EQ(usage_error({"clear", "stats"}), "unknown command 'clear'");
+  EXPECT_EQ(usage_error({"clear", "stats"}), "cannot clear 'stats' (try groups, counters)");
+  EXPECT_EQ(usage_error({"clear"}), "clear what? (groups, counters)");
+  EXPECT_EQ(usage_error({"bogus"}), "unknown command 'bogus'");
   EXPECT_NE(usage_error({"show"}).find("groups, routers, querier, ports, stats"), std::string::npos);
   EXPECT_NE(usage_error({"show", "config"}).find("cannot show 'config'"), std::string::npos);
   EXPECT_EQ(usage_error({"show", "groups", "extra"}), "unexpected argument 'extra'");
@@ -90,7 +125,8 @@ TEST(CliTest, UsageErrors) {
 
 TEST(CliTest, HelpTextListsEveryTopicAndTheExitCodes) {
   const std::string text = usage_text();
-  for (const char* topic : {"show groups", "show routers", "show querier", "show ports", "show stats"}) {
+  for (const char* topic : {"show groups", "show routers", "show querier", "show ports", "show stats", "show vlans",
+                            "show mac", "show version", "clear groups", "clear counters"}) {
     EXPECT_NE(text.find(topic), std::string::npos) << topic;
   }
   EXPECT_NE(text.find("MCSNOOP_SOCKET"), std::string::npos);

@@ -39,6 +39,11 @@ class FakeSwitch {
     server_.on(std::string(command::kShowStats), [](const json&) -> json {
       throw std::runtime_error("statistics are being reset");
     });
+    // Echoes the request: what mcsnoopctl sent, arguments included.
+    server_.on(std::string(command::kShowMac), [](const json& req) { return json::array({req}); });
+    server_.on(std::string(command::kClearGroups), [](const json& req) {
+      return json{{"removed", 3}, {"queries_sent", 1}, {"request", req}};
+    });
     std::string err;
     EXPECT_TRUE(server_.open(path(), &err)) << err;
     thread_ = std::make_unique<testing::ServerThread>(server_);
@@ -166,7 +171,9 @@ TEST_F(McsnoopctlTest, ErrorReplyExitsWithOne) {
 TEST_F(McsnoopctlTest, UsageErrorsExitWithTwo) {
   for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
            {}, {"show"}, {"show", "config"}, {"clear", "stats"}, {"show", "groups", "--bogus"},
-           {"show", "groups", "-s"}}) {
+           {"show", "groups", "-s"}, {"clear"}, {"show", "groups", "vlan", "0"},
+           {"show", "groups", "group", "10.0.0.1"}, {"show", "routers", "vlan", "1"},
+           {"clear", "groups", "detail"}}) {
     const ProcessResult r = ctl(args);
     EXPECT_EQ(r.exit_code, 2) << ::testing::PrintToString(args);
     EXPECT_EQ(r.out, "") << ::testing::PrintToString(args);
@@ -198,6 +205,26 @@ TEST_F(McsnoopctlTest, ReloadRefusedPrintsTheErrorsAndExitsWithOne) {
   r = ctl({"-s", sw.path(), "reload", "--json"});
   EXPECT_EQ(r.exit_code, 1) << "refused is exit 1 with --json too";
   EXPECT_EQ(json::parse(r.out), refused);
+}
+
+TEST_F(McsnoopctlTest, FilterArgumentsReachTheSwitch) {
+  FakeSwitch sw;
+  const ProcessResult r = ctl({"-s", sw.path(), "show", "mac", "vlan", "10", "port", "h1", "--json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json::parse(r.out), json::parse(R"([{"command": "show mac", "vlan": 10, "port": "h1"}])"));
+}
+
+TEST_F(McsnoopctlTest, ClearGroupsSaysWhatWasDone) {
+  FakeSwitch sw;
+  ProcessResult r = ctl({"-s", sw.path(), "clear", "groups", "port", "h2"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "cleared 3 membership(s); 1 general query sent\n");
+  r = ctl({"-s", sw.path(), "clear", "groups", "vlan", "7", "--json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json::parse(r.out)["request"], json::parse(R"({"command": "clear groups", "vlan": 7})"));
+  r = ctl({"-s", sw.path(), "clear", "counters"});
+  EXPECT_EQ(r.exit_code, 1) << "the fake switch has no such command: refused";
+  EXPECT_NE(r.err.find("failed 'clear counters'"), std::string::npos) << r.err;
 }
 
 TEST_F(McsnoopctlTest, HelpGoesToStdoutAndExitsWithZero) {

@@ -72,23 +72,23 @@ TEST(ViewsTest, Groups) {
 
 TEST(ViewsTest, Routers) {
   EXPECT_EQ(render_routers(samples::sample_routers()),
-            "VLAN  FAMILY  PORT    KIND     EXPIRES\n"
-            "  10  ipv4    uplink  learned   255.0s\n"
-            "  10  ipv6    h3      static         -\n");
+            "VLAN  FAMILY  PORT    KIND     LEARNED BY  EXPIRES\n"
+            "  10  ipv4    uplink  learned  query,pim    255.0s\n"
+            "  10  ipv6    h3      static   static            -\n");
 }
 
 TEST(ViewsTest, QuerierNamesTheProtocolVersion) {
   EXPECT_EQ(render_querier(samples::sample_querier()),
-            "VLAN  FAMILY  QUERIER      SELF  VERSION  EXPIRES\n"
-            "  10  ipv4    192.0.2.254  yes   IGMPv3         -\n"
-            "  10  ipv6    fe80::1      no    MLDv2     211.5s\n");
+            "VLAN  FAMILY  QUERIER      SELF  PORT    VERSION  EXPIRES  QRV     QQI    QRI  NEXT QUERY\n"
+            "  10  ipv4    192.0.2.254  yes   -       IGMPv3         -    2  125.0s  10.0s       61.2s\n"
+            "  10  ipv6    fe80::1      no    uplink  MLDv2     211.5s    3   90.0s   5.0s           -\n");
 }
 
 TEST(ViewsTest, PortsTotalTheDropsAndListOnlyNonZeroReasons) {
   EXPECT_EQ(render_ports(samples::sample_ports()),
-            "NAME    LINK    RX    TX  IGMP  MACS  DROPS  DROP REASONS\n"
-            "h1      up    1200  3400    12     -      4  policer=3 vlan=1\n"
-            "uplink  down     0     0     0     -      0  -\n");
+            "NAME    LINK    RX    TX  IGMP  GROUPS  MACS  POLICED  NIC ERR  DROPS  DROP REASONS\n"
+            "h1      up    1200  3400    12   3/100     -        3        6      4  punt_rate_limited=3 vlan=1\n"
+            "uplink  down     0     0     0       -     -        -        -      0  -\n");
 }
 
 TEST(ViewsTest, PortsShowBpduGuardAndTheMacCount) {
@@ -96,16 +96,16 @@ TEST(ViewsTest, PortsShowBpduGuardAndTheMacCount) {
       R"([{"name": "h1", "link": "up", "state": "bpdu-guard-shut", "macs": 0},
           {"name": "h2", "link": "up", "state": "forwarding", "macs": 7}])");
   EXPECT_EQ(render_ports(ports),
-            "NAME  LINK               RX  TX  IGMP  MACS  DROPS  DROP REASONS\n"
-            "h1    shut (bpdu guard)   -   -     -     0      -  -\n"
-            "h2    up                  -   -     -     7      -  -\n");
+            "NAME  LINK               RX  TX  IGMP  GROUPS  MACS  POLICED  NIC ERR  DROPS  DROP REASONS\n"
+            "h1    shut (bpdu guard)   -   -     -       -     0        -        -      -  -\n"
+            "h2    up                  -   -     -       -     7        -        -      -  -\n");
 }
 
 TEST(ViewsTest, PortsAcceptABooleanLink) {
   const json ports = json::parse(R"([{"name": "p", "link": false}])");
   EXPECT_EQ(render_ports(ports),
-            "NAME  LINK  RX  TX  IGMP  MACS  DROPS  DROP REASONS\n"
-            "p     down   -   -     -     -      -  -\n");
+            "NAME  LINK  RX  TX  IGMP  GROUPS  MACS  POLICED  NIC ERR  DROPS  DROP REASONS\n"
+            "p     down   -   -     -       -     -        -        -      -  -\n");
 }
 
 TEST(ViewsTest, StatsFlattensNestedCountersWithDots) {
@@ -120,15 +120,69 @@ TEST(ViewsTest, StatsFlattensNestedCountersWithDots) {
   EXPECT_EQ(render_stats(json{{"lcores", {1, 2}}}), "COUNTER   VALUE\nlcores.0      1\nlcores.1      2\n");
 }
 
+// show groups detail: a row per (port, group), then one per source of it, blocked ones marked.
+TEST(ViewsTest, GroupDetailHasARowPerPortGroupAndSource) {
+  EXPECT_EQ(render_groups(samples::sample_group_detail()),
+            "VLAN  GROUP      SOURCE    PORT  MODE     VERSION  EXPIRES   UPTIME  HOSTS  LAST REPORTER  TYPE\n"
+            "  10  232.1.1.1  *         h1    exclude  IGMPv3    250.0s  3600.0s      2  10.0.0.11      learned\n"
+            "  10  232.1.1.1  10.9.0.1  h1    blocked                 -                                 learned\n"
+            "  10  232.1.1.1  *         h3    include  IGMPv3         -        -      0  -              static\n"
+            "  10  232.1.1.1  10.9.0.2  h3    forward                 -                                 static\n");
+  json overflow = samples::sample_group_detail();
+  overflow[0]["hosts_overflow"] = true;
+  EXPECT_NE(render_groups(overflow).find(" 2+  10.0.0.11"), std::string::npos) << "more hosts than tracked";
+}
+
+TEST(ViewsTest, VlansMarkTaggedMembersAndOurQuerier) {
+  EXPECT_EQ(render_vlans(samples::sample_vlans()),
+            "VLAN  SNOOPING  MLD  UNREGISTERED  QUERIER (IPV4)      QUERIER (IPV6)  ROUTER PORTS  GROUPS  MEMBERS\n"
+            "  10  yes       yes  flood         192.0.2.254 (self)  -               uplink             2  h1,h2,uplink(t)\n"
+            "  20  no        no   flood         -                   -               -                  0  uplink(t)\n");
+}
+
+TEST(ViewsTest, StatsShowMessagesReceivedAndSentSideBySide) {
+  const json stats = json::parse(R"({"messages": {"rx": {"igmp": {"queries_v2": 4, "reports_v2": 9},
+                                                         "mrd": {"solicitations": 0}},
+                                                  "tx": {"igmp": {"queries_v2": 8, "reports_v2": 3},
+                                                         "mrd": {"solicitations": 6}},
+                                                  "ports": {"h1": {}}},
+                                     "rx_packets": 12})");
+  EXPECT_EQ(render_stats(stats),
+            "MESSAGE            RX  TX\n"
+            "igmp queries_v2     4   8\n"
+            "igmp reports_v2     9   3\n"
+            "mrd solicitations   0   6\n"
+            "\n"
+            "COUNTER     VALUE\n"
+            "rx_packets     12\n");
+}
+
+TEST(ViewsTest, MacVersionAndClear) {
+  EXPECT_EQ(render_mac(json::parse(R"([{"vlan": 1, "mac": "02:00:00:00:00:11", "port": "h1", "age_s": 3.2}])")),
+            "VLAN  MAC                PORT   AGE\n"
+            "   1  02:00:00:00:00:11  h1    3.2s\n");
+  EXPECT_EQ(render_version(json::parse(R"({"version": "0.1.0", "uptime_s": 3725.5, "config": "/etc/m.yaml",
+                                           "dpdk": "DPDK 22.11.4"})")),
+            "FIELD    VALUE\n"
+            "version  0.1.0\n"
+            "uptime   3725.5s\n"
+            "config   /etc/m.yaml\n"
+            "dpdk     DPDK 22.11.4\n");
+  EXPECT_THROW(render_version(json::array()), ReplyShapeError);
+  EXPECT_EQ(render_clear("groups", json::parse(R"({"removed": 1, "queries_sent": 2})")),
+            "cleared 1 membership(s); 2 general queries sent\n");
+  EXPECT_EQ(render_clear("counters", json::parse(R"({"cleared": true})")), "counters cleared\n");
+}
+
 TEST(ViewsTest, EmptyListsShowNone) {
   EXPECT_EQ(render_groups(json::array()), "VLAN  GROUP  SOURCE  MODE  PORTS  EXPIRES\n(none)\n");
-  EXPECT_EQ(render_routers(json::array()), "VLAN  FAMILY  PORT  KIND  EXPIRES\n(none)\n");
+  EXPECT_EQ(render_routers(json::array()), "VLAN  FAMILY  PORT  KIND  LEARNED BY  EXPIRES\n(none)\n");
 }
 
 TEST(ViewsTest, MissingFieldsShowADash) {
   EXPECT_EQ(render_routers(json::parse(R"([{"vlan": 5}])")),
-            "VLAN  FAMILY  PORT  KIND  EXPIRES\n"
-            "   5  -       -     -           -\n");
+            "VLAN  FAMILY  PORT  KIND  LEARNED BY  EXPIRES\n"
+            "   5  -       -     -     -                 -\n");
 }
 
 TEST(ViewsTest, WrongShapesAreReported) {
@@ -143,7 +197,7 @@ TEST(ViewsTest, EveryTopicMapsToItsCommand) {
     EXPECT_EQ(v.command, "show " + std::string(v.topic));
     EXPECT_EQ(find_view(v.topic), &v);
   }
-  EXPECT_EQ(views().size(), 5u);
+  EXPECT_EQ(views().size(), 8u);
   EXPECT_EQ(find_view("config"), nullptr);
 }
 

@@ -242,6 +242,13 @@ class EngineTest : public ::testing::Test {
     return {};
   }
   const Counters& counters() const { return engine->counters(); }
+  // engine->clear_groups() with its actions absorbed; returns the memberships removed.
+  size_t clear_groups(std::optional<VlanId> v, std::optional<PortId> p) {
+    out.clear();
+    const size_t n = engine->clear_groups(v, p, now, out);
+    absorb();
+    return n;
+  }
 
   EngineConfig cfg;
   std::unique_ptr<Engine> engine;

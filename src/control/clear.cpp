@@ -1,0 +1,57 @@
+// `clear groups` and `clear counters` (docs/control-socket.md).
+#include <stdexcept>
+
+#include <spdlog/spdlog.h>
+
+#include "mcsnoop/control/control_plane.hpp"
+
+namespace mcsnoop::control {
+
+using nlohmann::json;
+
+// Forgets learned memberships (static entries stay); the engine publishes the pruned sets and,
+// where we are the querier, sends a general query so the hosts report again at once.
+json ControlPlane::clear_groups(const json& request) {
+  std::optional<VlanId> vlan;
+  if (const auto it = request.find("vlan"); it != request.end() && !it->is_null()) {
+    if (!it->is_number_integer() || it->get<int64_t>() < 1 || it->get<int64_t>() > 4094) {
+      throw std::runtime_error("vlan: expected a VLAN id 1..4094");
+    }
+    vlan = static_cast<VlanId>(it->get<int64_t>());
+  }
+  std::optional<PortId> port;
+  if (const auto it = request.find("port"); it != request.end() && !it->is_null()) {
+    if (!it->is_string()) throw std::runtime_error("port: expected a port name");
+    port = port_by_name(it->get<std::string>());
+  }
+  actions_.clear();
+  const size_t removed = engine_.clear_groups(vlan, port, snoop::Ms(now_ms_), actions_);
+  const size_t queries = actions_.queries.size();
+  apply(actions_, nullptr);
+  spdlog::info("clear groups{}{}: {} membership(s) removed, {} general quer{} sent",
+               vlan ? " vlan " + std::to_string(*vlan) : std::string(), port ? " port " + port_name(*port) : std::string(),
+               removed, queries, queries == 1 ? "y" : "ies");
+  return {{"removed", removed}, {"queries_sent", queries}};
+}
+
+// The show views count from here on; the counters themselves keep running (see CounterBaseline).
+json ControlPlane::clear_counters() {
+  for (PortId p = 0; p < dp_.port_count(); ++p) {
+    PortBaseline& b = baseline_.ports[p];
+    b.dp = dp_.port_counters(p);
+    if (rte_eth_stats_get(dp_.port_info(p).dpdk_port, &b.nic) != 0) b.nic = rte_eth_stats{};
+    b.engine = engine_.port_counters(p);
+    b.rx = engine_.rx_messages(p);
+    b.tx = tx_msgs_[p];
+    const snoop::PortUsage u = engine_.port_usage(p);
+    b.refused_groups = u.refused_groups;
+    b.refused_sources = u.refused_sources;
+  }
+  baseline_.engine = engine_.counters();
+  control_base_ = counters_;
+  baseline_.cleared_at_ms = now_ms_ == 0 ? 1 : now_ms_;
+  spdlog::info("counters cleared by the operator (show views count from now; metrics keep running)");
+  return {{"cleared", true}};
+}
+
+}  // namespace mcsnoop::control
