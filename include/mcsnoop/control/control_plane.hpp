@@ -82,6 +82,9 @@ class ControlPlane {
   bool show_groups_slice(size_t& cursor, size_t max_entries, std::vector<nlohmann::json>& out) const;
   nlohmann::json show_routers() const;
   nlohmann::json show_querier() const;
+  // `explain` {"port", "dst", "src"?, "vlan"?}: the data plane's decision for such a frame now,
+  // with a reason per port (explain.cpp; docs/control-socket.md). Throws for a bad request.
+  nlohmann::json explain(const nlohmann::json& request) const;
   // `port enable` {"port": NAME}: reopens a port BPDU guard shut. Throws for an unknown port.
   nlohmann::json enable_port(const nlohmann::json& request);
 
