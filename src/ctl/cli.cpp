@@ -53,6 +53,9 @@ std::variant<Invocation, UsageError> parse_command_line(std::span<const std::str
       socket_given = true;
     } else if (a == "--json") {
       inv.json = true;
+    } else if (!words.empty() && words[0] == "explain" && is_explain_option(a)) {
+      if (i + 1 == args.size()) return UsageError{"option " + std::string(a) + " needs a value"};
+      if (auto err = set_explain_option(inv.explain, a, args[++i])) return *err;
     } else if (a.size() > 1 && a.front() == '-') {
       return UsageError{"unknown option '" + std::string(a) + "'"};
     } else {
@@ -67,6 +70,10 @@ std::variant<Invocation, UsageError> parse_command_line(std::span<const std::str
     if (words.size() > 3) return UsageError{"unexpected argument '" + std::string(words[3]) + "'"};
     inv.action = Invocation::Action::kPortEnable;
     inv.port = words[2];
+  } else if (words[0] == "explain") {
+    if (words.size() > 1) return UsageError{"unexpected argument '" + std::string(words[1]) + "'"};
+    if (auto err = check_explain(inv.explain)) return *err;
+    inv.action = Invocation::Action::kExplain;
   } else if (words[0] != "show") {
     return UsageError{"unknown command '" + std::string(words[0]) + "'"};
   } else if (auto err = parse_show(words, inv)) {
@@ -84,6 +91,7 @@ std::variant<Invocation, UsageError> parse_command_line(std::span<const std::str
 std::string usage_synopsis() {
   return "Usage: mcsnoopctl [-s SOCKET] show " + topic_list("|") + " [--json]\n"
          "       mcsnoopctl [-s SOCKET] port enable NAME [--json]\n"
+         "       mcsnoopctl [-s SOCKET] explain --port P --dst GROUP [--src S] [--vlan N] [--json]\n"
          "       mcsnoopctl -h|--help|--version\n";
 }
 
@@ -98,6 +106,8 @@ std::string usage_text() {
     text += "  " + name + std::string(v.summary) + "\n";
   }
   text += "  port enable NAME  reopen a port BPDU guard has shut\n";
+  text += "  explain           why a multicast frame to --dst (from --src) arriving on --port (tagged\n"
+          "                    --vlan) goes where it goes: the data plane's decision, port by port\n";
   text +=
       "\n"
       "Options:\n"

@@ -1,5 +1,6 @@
 // mcsnoopctl's command line:  mcsnoopctl [-s SOCKET] show TOPIC [--json]
 //                            mcsnoopctl [-s SOCKET] port enable NAME [--json]  |  -h/--help
+//                            mcsnoopctl [-s SOCKET] explain --port P --dst G [--src S] [--vlan N] [--json]
 //
 // Pure functions: thread-safe.
 #pragma once
@@ -9,15 +10,18 @@
 #include <string_view>
 #include <variant>
 
+#include "ctl/explain.hpp"
+
 namespace mcsnoop::ctl {
 
 struct Invocation {
-  enum class Action { kShow, kHelp, kPortEnable };
+  enum class Action { kShow, kHelp, kPortEnable, kExplain };
   Action action = Action::kShow;
   std::string socket_path;  // -s, else $MCSNOOP_SOCKET if set and non-empty, else the default
   std::string topic;        // word after `show`; one of views()
   std::string port;         // kPortEnable: the port's configured name
   bool json = false;        // --json
+  ExplainArgs explain;      // kExplain: its options (ctl/explain.hpp)
 };
 
 struct UsageError {
