@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every build, test and demo dependency of mcsnoop on Debian 12 (idempotent).
-# Quiet when all is there; loud and non-zero when anything fails.
+# Quiet when all is there; loud and non-zero when anything fails. As root it runs apt-get
+# itself (containers and fresh VMs often have no sudo); as another user it uses sudo.
 set -euo pipefail
 
 pkgs=(
@@ -28,9 +29,12 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "setup.sh: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
-if ! $sudo apt-get update -qq >/tmp/mcsnoop-apt.log 2>&1 ||
-   ! $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >>/tmp/mcsnoop-apt.log 2>&1; then
-  echo "setup.sh: apt-get failed; see /tmp/mcsnoop-apt.log:" >&2
-  tail -20 /tmp/mcsnoop-apt.log >&2
+# A log of this run's own (a fixed name in /tmp left by root would block a later user's run).
+log=$(mktemp "${TMPDIR:-/tmp}/mcsnoop-apt.XXXXXX.log")
+if ! $sudo apt-get update -qq >"$log" 2>&1 ||
+   ! $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >>"$log" 2>&1; then
+  echo "setup.sh: apt-get failed; see $log:" >&2
+  tail -20 "$log" >&2
   exit 1
 fi
+rm -f "$log"

@@ -20,6 +20,8 @@
 #include <rte_lcore.h>
 #include <spdlog/spdlog.h>
 
+#include "capture.hpp"
+#include "eal_devices.hpp"
 #include "logging.hpp"
 #include "mcsnoop/version.hpp"
 #include "options.hpp"
@@ -74,6 +76,7 @@ int main(int argc, char** argv) {
   app::route_dpdk_log();
   spdlog::info("mcsnoop {} starting: configuration {}", kVersion, args.config);
 
+  spdlog::info("{}", app::eal_device_args(cfg, args.eal_extra).note);
   std::vector<std::string> eal = app::make_eal_args(cfg, argv[0], args.eal_extra);
   std::vector<char*> eal_argv;
   for (auto& s : eal) eal_argv.push_back(s.data());
@@ -82,6 +85,7 @@ int main(int argc, char** argv) {
     spdlog::error("EAL initialisation failed: {} (dpdk.eal_args)", rte_strerror(rte_errno));
     return 1;
   }
+  app::start_packet_capture(eal);
 
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
@@ -137,6 +141,7 @@ int main(int argc, char** argv) {
     else spdlog::info("stopped cleanly: all mbufs returned");
     control.server().close();
   }
+  app::stop_packet_capture();
   rte_eal_cleanup();
   return rc;
 }

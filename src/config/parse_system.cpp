@@ -1,5 +1,6 @@
 // The sections about the process rather than the switch: dpdk, cores, mac_table, control,
 // logging.
+#include <algorithm>
 #include <string>
 
 #include "sections.hpp"
@@ -101,6 +102,7 @@ void parse_dpdk(const std::optional<Field>& f, ParseState& st) {
     args.push_back(item.node.Scalar());
   }
   if (!ok) return;
+  st.eal_no_pci = std::find(args.begin(), args.end(), "--no-pci") != args.end();
   EalLcores lcores = parse_eal_lcores(args);
   if (!lcores.error.empty()) {
     const Field& bad = (*items)[lcores.error_arg];
