@@ -196,8 +196,8 @@ std::string unregistered_reason(const snoop::PortGroupView& v, const snoop::Grou
   if (!gv.snooped) return fmt::format("{} snooping off in the VLAN: flooded", protocol_word(f));
   const std::string policy = fmt::format("unregistered: {}", policy_name(gv.unregistered));
   if (forwarded) {
-    if (v.flood_unregistered) return "flood_unregistered port (" + policy + ")";
-    if (gv.unregistered == snoop::UnregisteredPolicy::RouterPorts && v.router) return router_text(v) + " (" + policy + ")";
+    if (v.flood_unregistered) return "flood_unregistered port; " + policy;
+    if (gv.unregistered == snoop::UnregisteredPolicy::RouterPorts && v.router) return router_text(v) + "; " + policy;
     return policy;
   }
   std::string s = policy;
@@ -222,7 +222,7 @@ json ControlPlane::explain(const json& request) const {
   const bool tagged = q.vlan.has_value();
   const VlanId vlan = ps.ingress_vlan(tagged, q.vlan.value_or(0));
   if (vlan == 0 || !fs.vlan(vlan).exists) {
-    if (!tagged) refuse(fmt::format("port {} is a trunk without a native VLAN: give \"vlan\"", q.port_name));
+    if (!tagged) refuse(fmt::format("port {} is a trunk without a native VLAN: name the VLAN (\"vlan\", mcsnoopctl --vlan)", q.port_name));
     refuse(fmt::format("port {} does not carry VLAN {}", q.port_name, *q.vlan));
   }
   const dataplane::VlanState& vs = fs.vlan(vlan);
