@@ -280,10 +280,11 @@ json ControlPlane::explain(const json& request) const {
       notes.push_back(fmt::format("the engine holds this group but the MFT has no entry for it: the update was "
                                   "refused{} (show stats: mft)", retrying ? " and waits for its retry" : ""));
     }
-    if (d.match == McastMatch::None && ps.storm_on &&
-        ps.storm_pps[static_cast<unsigned>(dataplane::StormClass::UnregisteredMulticast)] != 0) {
-      notes.push_back("storm control on the ingress port limits unregistered multicast: frames beyond the rate are dropped");
-    }
+  }
+  // Storm control polices unregistered and link-local multicast (a rate, not a decision).
+  if ((fi.cls == C::LinkLocalMulticast || (looked_up && d.match == McastMatch::None)) && ps.storm_on &&
+      ps.storm_pps[static_cast<unsigned>(dataplane::StormClass::UnregisteredMulticast)] != 0) {
+    notes.push_back("storm control on the ingress port limits unregistered multicast: frames beyond the rate are dropped");
   }
   out["lookup"] = lookup;
   out["match"] = looked_up ? dataplane::to_string(d.match) : "none";

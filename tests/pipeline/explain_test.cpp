@@ -495,6 +495,17 @@ TEST(Explain, TrunkVlansAndErrors) {
   refused({{"dst", "239.1.1.1"}}, "needs \"port\"");
 }
 
+TEST(Explain, AnsweredOnTheControlSocket) {
+  SwitchHarness sw(rhhh(), {vlan(1), vlan(2)});
+  const json ok = json::parse(sw.control().server().answer(
+      R"({"command": "explain", "port": "h1", "dst": "239.1.1.1", "src": "10.0.0.1"})"));
+  EXPECT_EQ(ok["ok"], true) << ok.dump();
+  EXPECT_EQ(ok["data"]["egress"], json({"r", "h2", "h3"})) << ok.dump();
+  const json refused = json::parse(sw.control().server().answer(R"({"command": "explain", "port": "h1", "dst": "x"})"));
+  EXPECT_EQ(refused["ok"], false);
+  EXPECT_EQ(refused["error"], "explain: dst 'x' is not an IPv4 or IPv6 address");
+}
+
 TEST(Explain, BpduGuardAndGroupLimitReasons) {
   auto ports = rhhh();
   ports[2].bpdu = dataplane::BpduMode::Guard;  // h2
