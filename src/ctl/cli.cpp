@@ -74,6 +74,9 @@ std::variant<Invocation, UsageError> parse_command_line(std::span<const std::str
     if (words.size() > 1) return UsageError{"unexpected argument '" + std::string(words[1]) + "'"};
     if (auto err = check_explain(inv.explain)) return *err;
     inv.action = Invocation::Action::kExplain;
+  } else if (words[0] == "reload") {
+    if (words.size() > 1) return UsageError{"unexpected argument '" + std::string(words[1]) + "'"};
+    inv.action = Invocation::Action::kReload;
   } else if (words[0] != "show") {
     return UsageError{"unknown command '" + std::string(words[0]) + "'"};
   } else if (auto err = parse_show(words, inv)) {
@@ -92,6 +95,7 @@ std::string usage_synopsis() {
   return "Usage: mcsnoopctl [-s SOCKET] show " + topic_list("|") + " [--json]\n"
          "       mcsnoopctl [-s SOCKET] port enable NAME [--json]\n"
          "       mcsnoopctl [-s SOCKET] explain --port P --dst GROUP [--src S] [--vlan N] [--json]\n"
+         "       mcsnoopctl [-s SOCKET] reload [--json]\n"
          "       mcsnoopctl -h|--help|--version\n";
 }
 
@@ -108,6 +112,7 @@ std::string usage_text() {
   text += "  port enable NAME  reopen a port BPDU guard has shut\n";
   text += "  explain           why a multicast frame to --dst (from --src) arriving on --port (tagged\n"
           "                    --vlan) goes where it goes: the data plane's decision, port by port\n";
+  text += "  reload            re-read the configuration file (as SIGHUP); exit 1 if refused\n";
   text +=
       "\n"
       "Options:\n"

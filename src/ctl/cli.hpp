@@ -1,6 +1,7 @@
 // mcsnoopctl's command line:  mcsnoopctl [-s SOCKET] show TOPIC [--json]
-//                            mcsnoopctl [-s SOCKET] port enable NAME [--json]  |  -h/--help
+//                            mcsnoopctl [-s SOCKET] port enable NAME [--json]
 //                            mcsnoopctl [-s SOCKET] explain --port P --dst G [--src S] [--vlan N] [--json]
+//                            mcsnoopctl [-s SOCKET] reload [--json]  |  -h/--help
 //
 // Pure functions: thread-safe.
 #pragma once
@@ -15,7 +16,7 @@
 namespace mcsnoop::ctl {
 
 struct Invocation {
-  enum class Action { kShow, kHelp, kPortEnable, kExplain };
+  enum class Action { kShow, kHelp, kPortEnable, kExplain, kReload };
   Action action = Action::kShow;
   std::string socket_path;  // -s, else $MCSNOOP_SOCKET if set and non-empty, else the default
   std::string topic;        // word after `show`; one of views()
