@@ -507,6 +507,7 @@ void ControlPlane::register_handlers() {
   server_.on("show routers", [this](const json&) { return show_routers(); });
   server_.on("show querier", [this](const json&) { return show_querier(); });
   server_.on("port enable", [this](const json& req) { return enable_port(req); });
+  server_.on("explain", [this](const json& req) { return explain(req); });
   register_view_handlers();
 }
 

@@ -130,6 +130,9 @@ std::variant<Invocation, UsageError> parse_command_line(std::span<const std::str
       socket_given = true;
     } else if (a == "--json") {
       inv.json = true;
+    } else if (!words.empty() && words[0] == "explain" && is_explain_option(a)) {
+      if (i + 1 == args.size()) return UsageError{"option " + std::string(a) + " needs a value"};
+      if (auto err = set_explain_option(inv.explain, a, args[++i])) return *err;
     } else if (a.size() > 1 && a.front() == '-') {
       return UsageError{"unknown option '" + std::string(a) + "'"};
     } else {
@@ -146,6 +149,10 @@ std::variant<Invocation, UsageError> parse_command_line(std::span<const std::str
     inv.port = words[2];
   } else if (words[0] == "clear") {
     if (auto err = parse_clear(words, inv)) return *err;
+  } else if (words[0] == "explain") {
+    if (words.size() > 1) return UsageError{"unexpected argument '" + std::string(words[1]) + "'"};
+    if (auto err = check_explain(inv.explain)) return *err;
+    inv.action = Invocation::Action::kExplain;
   } else if (words[0] == "reload") {
     if (words.size() > 1) return UsageError{"unexpected argument '" + std::string(words[1]) + "'"};
     inv.action = Invocation::Action::kReload;
@@ -167,6 +174,7 @@ std::string usage_synopsis() {
   return "Usage: mcsnoopctl [-s SOCKET] show " + topic_list("|") + " [FILTERS] [--json]\n"
          "       mcsnoopctl [-s SOCKET] clear groups [vlan N] [port P] | clear counters [--json]\n"
          "       mcsnoopctl [-s SOCKET] port enable NAME [--json]\n"
+         "       mcsnoopctl [-s SOCKET] explain --port P --dst GROUP [--src S] [--vlan N] [--json]\n"
          "       mcsnoopctl [-s SOCKET] reload [--json]\n"
          "       mcsnoopctl -h|--help|--version\n";
 }
@@ -186,6 +194,8 @@ std::string usage_text() {
       "                    querier asks at once)\n"
       "  clear counters    count the show views from zero (metrics keep counting)\n"
       "  port enable NAME  reopen a port BPDU guard has shut\n"
+      "  explain           why a multicast frame to --dst (from --src) arriving on --port (tagged\n"
+      "                    --vlan) goes where it goes: the data plane's decision, port by port\n"
       "  reload            re-read the configuration file (as SIGHUP); exit 1 if refused\n"
       "\n"
       "Filters:\n"

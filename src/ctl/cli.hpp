@@ -2,6 +2,7 @@
 //   mcsnoopctl [-s SOCKET] show TOPIC [FILTERS] [--json]
 //   mcsnoopctl [-s SOCKET] clear groups [vlan N] [port P] [--json] | clear counters [--json]
 //   mcsnoopctl [-s SOCKET] port enable NAME [--json]
+//   mcsnoopctl [-s SOCKET] explain --port P --dst G [--src S] [--vlan N] [--json]
 //   mcsnoopctl [-s SOCKET] reload [--json]  |  -h/--help
 //
 // Pure functions: thread-safe.
@@ -13,11 +14,12 @@
 #include <variant>
 
 #include <nlohmann/json.hpp>
+#include "ctl/explain.hpp"
 
 namespace mcsnoop::ctl {
 
 struct Invocation {
-  enum class Action { kShow, kHelp, kPortEnable, kReload, kClear };
+  enum class Action { kShow, kHelp, kPortEnable, kExplain, kReload, kClear };
   Action action = Action::kShow;
   std::string socket_path;  // -s, else $MCSNOOP_SOCKET if set and non-empty, else the default
   std::string topic;        // word after `show` (one of views()) or `clear` (groups|counters)
@@ -26,6 +28,7 @@ struct Invocation {
   // kShow, kClear: the arguments after the topic as request keys, e.g. {"vlan": 10,
   // "group": "239.1.1.1", "port": "h1", "detail": true}; the command is added when sent.
   nlohmann::json args = nlohmann::json::object();
+  ExplainArgs explain;      // kExplain: its options (ctl/explain.hpp)
 };
 
 struct UsageError {

@@ -9,6 +9,7 @@
 
 #include "ctl/cli.hpp"
 #include "ctl/control_client.hpp"
+#include "ctl/explain.hpp"
 #include "ctl/views.hpp"
 #include "mcsnoop/mgmt/protocol.hpp"
 #include "mcsnoop/version.hpp"
@@ -116,9 +117,35 @@ int run_reload(const ctl::Invocation& inv) {
   return std::cout ? kExitOk : kExitUnreachable;
 }
 
+// `explain ...`: the data plane's decision for such a frame, as a summary and a port table.
+int run_explain(const ctl::Invocation& inv) {
+  const ctl::Reply reply = ctl::request(inv.socket_path, ctl::explain_request(inv.explain), kTimeout);
+  if (reply.status == ctl::Reply::Status::kUnreachable) {
+    std::cerr << "mcsnoopctl: cannot reach mcsnoop at " << inv.socket_path << ": " << reply.error << '\n';
+    return kExitUnreachable;
+  }
+  if (reply.status == ctl::Reply::Status::kFailed) {
+    std::cerr << "mcsnoopctl: mcsnoop at " << inv.socket_path << " refused: " << reply.error << '\n';
+    return kExitUnreachable;
+  }
+  if (inv.json) {
+    std::cout << reply.data.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  } else {
+    try {
+      std::cout << ctl::render_explain(reply.data);
+    } catch (const ctl::ReplyShapeError& e) {
+      std::cerr << "mcsnoopctl: unexpected reply from mcsnoop: " << e.what() << " (try --json)\n";
+      return kExitUnreachable;
+    }
+  }
+  std::cout.flush();
+  return std::cout ? kExitOk : kExitUnreachable;
+}
+
 int run(const ctl::Invocation& inv) {
   if (inv.action == ctl::Invocation::Action::kPortEnable) return run_port_enable(inv);
   if (inv.action == ctl::Invocation::Action::kClear) return run_clear(inv);
+  if (inv.action == ctl::Invocation::Action::kExplain) return run_explain(inv);
   if (inv.action == ctl::Invocation::Action::kReload) return run_reload(inv);
   const ctl::View& view = *ctl::find_view(inv.topic);
   nlohmann::json req = inv.args;

@@ -99,6 +99,9 @@ class ControlPlane {
   // Resolves a port name of a request; throws std::runtime_error naming it when unknown.
   PortId port_by_name(const std::string& name) const;
   std::string port_name(PortId p) const;
+  // `explain` {"port", "dst", "src"?, "vlan"?}: the data plane's decision for such a frame now,
+  // with a reason per port (explain.cpp; docs/control-socket.md). Throws for a bad request.
+  nlohmann::json explain(const nlohmann::json& request) const;
   // `port enable` {"port": NAME}: reopens a port BPDU guard shut. Throws for an unknown port.
   nlohmann::json enable_port(const nlohmann::json& request);
 

@@ -109,7 +109,8 @@ inline McastDecision decide_mcast(const mft::Table& mft, const ForwardingState& 
   if (d.source_looked_up) {
     fill_mcast_key(key, vlan, ip, v6, true);
     mft.lookup_bulk(&key, 1, found);
-    d.match = match_of(found[0], true);
+    // From :: the IPv6 (S,G) key is the (*,G) key (key.hpp): a hit is the (*,G) entry.
+    d.match = match_of(found[0], !key.is_any_source());
   }
   if (d.match == McastMatch::None) {
     fill_mcast_key(key, vlan, ip, v6, false);

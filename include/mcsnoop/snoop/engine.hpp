@@ -241,6 +241,38 @@ struct Footprint {
   std::array<uint32_t, kMaxPorts> port_max_member_sources{};  // the port's longest source list
 };
 
+// One group's state as it concerns each port (explain: why a frame goes to a port or not).
+struct PortGroupView {
+  // A router port of the group's family in the VLAN: in every forwarding set of the family.
+  bool router = false;
+  bool router_static = false;           // multicast_router: always
+  bool router_by_query = false;         // learned, by whichever signals' timers still run
+  bool router_by_pim = false;
+  bool router_by_mrd = false;
+  Ms router_expires{0};                 // 0 for static
+  // A membership learned from reports.
+  bool member = false;
+  bool exclude = false;                 // its filter mode
+  uint8_t compat = 0;                   // IGMP 1|2|3 or MLD 1|2
+  uint32_t sources = 0;                 // sources it lists
+  // The asked source in that list: not listed, listed and forwarded (INCLUDE, or EXCLUDE's
+  // requested list X), or blocked (EXCLUDE's list Y, timer 0).
+  enum class Source : uint8_t { Unlisted, Forwarded, Blocked } source = Source::Unlisted;
+  Ms expires{0};                        // until the membership forwards nothing
+  bool static_any = false;              // named by a static (*,G) entry
+  bool static_source = false;           // named by a static (S,G) entry of the asked source
+  bool flood_unregistered = false;      // the port's flood_unregistered
+  bool group_limit_reached = false;     // no membership, and the port's max_groups is in use
+};
+
+struct GroupPortsView {
+  bool vlan_known = false;
+  bool snooped = false;                 // snooping runs for the family in the VLAN
+  bool group_known = false;             // the engine holds state for (VLAN, group)
+  UnregisteredPolicy unregistered = UnregisteredPolicy::Flood;
+  std::vector<PortGroupView> ports;     // index = PortId, one per configured port
+};
+
 // Counters of one port (show ports).
 struct PortCounters {
   uint64_t dropped_router_guard = 0;     // router signals dropped by this port's router guard
@@ -359,6 +391,10 @@ class Engine {
   // Counters of `port`; all zero for a port the engine does not know.
   const PortCounters& port_counters(PortId port) const;
   Footprint footprint() const;
+  // What the engine holds for `group` (and the frame source `source`, if any) in `vlan`, port
+  // by port: for `explain`. O(members of the group + ports).
+  GroupPortsView group_ports(VlanId vlan, const net::IpAddr& group,
+                             const std::optional<net::IpAddr>& source, Ms now) const;
 
   // ---- detailed views and clearing (engine_views.cpp) ----
   // Messages received on `port` by type and version (all zero for an unknown port).
