@@ -20,7 +20,7 @@
 namespace mcsnoop::mgmt {
 
 // The Content-Type of the text format.
-inline constexpr std::string_view kMetricsContentType = "text/plain; version=0.0.4; charset=utf-8";
+inline constexpr std::string_view kMetricsContentType = "text/plain; version=0.0.4";
 
 enum class MetricType { Counter, Gauge };
 
