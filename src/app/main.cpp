@@ -1,6 +1,6 @@
 // mcsnoop: an L2 switch on DPDK with IGMP/MLD snooping (RFC 4541).
 //
-//   mcsnoop -c CONFIG.yaml [--check] [-- EAL args...]
+//   mcsnoop -c CONFIG.yaml [--check] [-- EAL args...]   (options.hpp; mcsnoop(8))
 //
 // Exit codes: 0 clean stop (SIGINT/SIGTERM) or valid config with --check; 1 runtime failure;
 // 2 invalid config or usage.
@@ -20,7 +20,11 @@
 #include <rte_lcore.h>
 #include <spdlog/spdlog.h>
 
+#include "capture.hpp"
+#include "eal_devices.hpp"
 #include "logging.hpp"
+#include "mcsnoop/version.hpp"
+#include "options.hpp"
 #include "mcsnoop/config/loader.hpp"
 #include "mcsnoop/control/control_plane.hpp"
 #include "mcsnoop/dataplane/dataplane.hpp"
@@ -31,52 +35,6 @@ namespace {
 std::atomic<bool> g_stop{false};
 
 void on_signal(int) { g_stop.store(true); }
-
-void usage(FILE* out) {
-  std::fputs(
-      "usage: mcsnoop -c CONFIG.yaml [--check] [-- EAL arguments...]\n"
-      "  -c, --config FILE   configuration (YAML, see docs/configuration.md)\n"
-      "      --check         validate the configuration and exit (0 valid, 2 invalid)\n"
-      "  -h, --help          this text\n"
-      "Arguments after -- are appended to dpdk.eal_args.\n",
-      out);
-}
-
-struct Args {
-  std::string config;
-  bool check = false;
-  std::vector<std::string> eal_extra;
-};
-
-int parse_args(int argc, char** argv, Args& a) {
-  for (int i = 1; i < argc; ++i) {
-    std::string s = argv[i];
-    if (s == "--") {
-      for (++i; i < argc; ++i) a.eal_extra.emplace_back(argv[i]);
-      break;
-    }
-    if ((s == "-c" || s == "--config") && i + 1 < argc) {
-      a.config = argv[++i];
-    } else if (s.rfind("--config=", 0) == 0) {
-      a.config = s.substr(9);
-    } else if (s == "--check") {
-      a.check = true;
-    } else if (s == "-h" || s == "--help") {
-      usage(stdout);
-      return 0;
-    } else {
-      std::fprintf(stderr, "mcsnoop: unknown argument '%s'\n", s.c_str());
-      usage(stderr);
-      return 2;
-    }
-  }
-  if (a.config.empty()) {
-    std::fputs("mcsnoop: -c CONFIG.yaml is required\n", stderr);
-    usage(stderr);
-    return 2;
-  }
-  return -1;
-}
 
 struct ControlLaunch {
   mcsnoop::control::ControlPlane* control;
@@ -91,8 +49,11 @@ int control_lcore_main(void* arg) {
 
 int main(int argc, char** argv) {
   using namespace mcsnoop;
-  Args args;
-  if (int rc = parse_args(argc, argv, args); rc >= 0) return rc;
+  const app::ParsedOptions parsed = app::parse_options(argc, argv);
+  std::fputs(parsed.out.c_str(), stdout);
+  std::fputs(parsed.err.c_str(), stderr);
+  if (parsed.exit_code != app::ParsedOptions::kContinue) return parsed.exit_code;
+  const app::Options& args = parsed.options;
 
   config::LoadResult loaded = config::load_file(args.config);
   for (const auto& w : loaded.warnings) std::fprintf(stderr, "warning: %s\n", w.to_string().c_str());
@@ -113,7 +74,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   app::route_dpdk_log();
+  spdlog::info("mcsnoop {} starting: configuration {}", kVersion, args.config);
 
+  spdlog::info("{}", app::eal_device_args(cfg, args.eal_extra).note);
   std::vector<std::string> eal = app::make_eal_args(cfg, argv[0], args.eal_extra);
   std::vector<char*> eal_argv;
   for (auto& s : eal) eal_argv.push_back(s.data());
@@ -122,6 +85,7 @@ int main(int argc, char** argv) {
     spdlog::error("EAL initialisation failed: {} (dpdk.eal_args)", rte_strerror(rte_errno));
     return 1;
   }
+  app::start_packet_capture(eal);
 
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
@@ -186,6 +150,7 @@ int main(int argc, char** argv) {
     else spdlog::info("stopped cleanly: all mbufs returned");
     control.server().close();
   }
+  app::stop_packet_capture();
   rte_eal_cleanup();
   return rc;
 }

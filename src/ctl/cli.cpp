@@ -84,7 +84,7 @@ std::variant<Invocation, UsageError> parse_command_line(std::span<const std::str
 std::string usage_synopsis() {
   return "Usage: mcsnoopctl [-s SOCKET] show " + topic_list("|") + " [--json]\n"
          "       mcsnoopctl [-s SOCKET] port enable NAME [--json]\n"
-         "       mcsnoopctl -h|--help\n";
+         "       mcsnoopctl -h|--help|--version\n";
 }
 
 std::string usage_text() {
@@ -106,6 +106,7 @@ std::string usage_text() {
       "                  else " + std::string(mgmt::kDefaultSocketPath) + ")\n"
       "  --json          print the reply as JSON instead of a table\n"
       "  -h, --help      print this help\n"
+      "  --version       print the version of mcsnoopctl\n"
       "\n"
       "Exit status: 0 success, 1 the switch cannot be reached (or failed the request),\n"
       "2 usage error.\n";

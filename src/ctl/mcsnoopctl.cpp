@@ -11,6 +11,7 @@
 #include "ctl/control_client.hpp"
 #include "ctl/views.hpp"
 #include "mcsnoop/mgmt/protocol.hpp"
+#include "mcsnoop/version.hpp"
 
 namespace {
 
@@ -82,6 +83,11 @@ int run(const ctl::Invocation& inv) {
 
 int main(int argc, char** argv) {
   const std::vector<std::string_view> args(argv + std::min(argc, 1), argv + argc);
+  // Before the command line proper: `mcsnoopctl --version` needs no switch and no socket.
+  if (args.size() == 1 && args[0] == "--version") {
+    std::cout << "mcsnoopctl " << kVersion << '\n';
+    return kExitOk;
+  }
   const char* env_socket = std::getenv(std::string(mgmt::kSocketEnvVar).c_str());
   const auto parsed = ctl::parse_command_line(args, env_socket);
 

@@ -5,6 +5,7 @@
 #include <rte_cycles.h>
 #include <rte_prefetch.h>
 
+#include "mcsnoop/dataplane/egress_rules.hpp"
 #include "mcsnoop/dataplane/mbuf_meta.hpp"
 #include "mcsnoop/l2/mac_table.hpp"
 #include "mcsnoop/mft/mft.hpp"
@@ -35,13 +36,9 @@ struct McastRef {
   bool v6;
 };
 
-// The (S,G) (with_source) or (*,G) key of a multicast data frame, straight from its IP header.
+// The (S,G) (with_source) or (*,G) key of a multicast data frame (egress_rules.hpp).
 inline void fill_mcast_key(mft::Key& k, VlanId vlan, const McastRef& r, bool with_source) {
-  if (r.v6) {
-    mft::fill_key_v6(k, vlan, r.ip + 24, with_source ? r.ip + 8 : nullptr);
-  } else {
-    mft::fill_key_v4(k, vlan, r.ip + 16, with_source ? r.ip + 12 : nullptr);
-  }
+  dataplane::fill_mcast_key(k, vlan, r.ip, r.v6, with_source);
 }
 
 
@@ -274,7 +271,7 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
         const bool v6 = fi.cls == C::McastData6;
         const uint8_t* ip = eth + fi.l3_offset;
         const McastRef ref{ip, np, v6};
-        if (vs.source_lookup_needed(v6)) {
+        if (mcast_lookup_with_source(vs, v6)) {
           fill_mcast_key(sg_keys[nsg], vlan, ref, true);
           sg_ref[nsg++] = ref;
         } else {
@@ -335,7 +332,7 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
         rte_pktmbuf_free(p.m);
         p.m = nullptr;
       } else {
-        p.egress = fs.vlan(p.vlan).unregistered_ports(g_ref[k].v6);
+        p.egress = unregistered_egress(fs.vlan(p.vlan), g_ref[k].v6);
         ++pc.mcast_unregistered;
       }
     }
@@ -372,9 +369,9 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
   for (uint16_t j = 0; j < np; ++j) {
     Pending& p = pend[j];
     if (p.m == nullptr) continue;
-    const PortMask decided = p.entry != nullptr ? p.entry->ports : p.egress;
+    const PortMask decided = decided_ports(p.entry, p.egress);
     // Never back out the ingress port; never outside the VLAN.
-    const PortMask egress = (decided & fs.vlan(p.vlan).members & open).without(in);
+    const PortMask egress = final_egress(decided, fs.vlan(p.vlan), open, in);
     deliver(p.m, in, p.vlan, p.tagged, egress);
   }
 
