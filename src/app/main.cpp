@@ -10,6 +10,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -74,7 +75,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   app::route_dpdk_log();
-  spdlog::info("mcsnoop {} starting: configuration {}", kVersion, args.config);
+  std::error_code ec;  // the absolute path, so that the log says which file whatever the cwd was
+  const std::filesystem::path config_path = std::filesystem::absolute(args.config, ec);
+  spdlog::info("mcsnoop {} starting: configuration {}", kVersion, ec ? args.config : config_path.string());
 
   spdlog::info("{}", app::eal_device_args(cfg, args.eal_extra).note);
   std::vector<std::string> eal = app::make_eal_args(cfg, argv[0], args.eal_extra);
