@@ -24,6 +24,8 @@
 #include "capture.hpp"
 #include "eal_devices.hpp"
 #include "logging.hpp"
+#include "notify.hpp"
+#include "reload.hpp"
 #include "mcsnoop/version.hpp"
 #include "options.hpp"
 #include "mcsnoop/config/loader.hpp"
@@ -34,8 +36,12 @@
 namespace {
 
 std::atomic<bool> g_stop{false};
+// SIGHUP: the control lcore reloads the configuration (ControlPlane::set_reload_trigger).
+std::atomic<bool> g_reload{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "set from a signal handler");
 
 void on_signal(int) { g_stop.store(true); }
+void on_hangup(int) { g_reload.store(true); }
 
 struct ControlLaunch {
   mcsnoop::control::ControlPlane* control;
@@ -92,6 +98,7 @@ int main(int argc, char** argv) {
 
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
+  std::signal(SIGHUP, on_hangup);  // before this, SIGHUP's default action ends the process
 
   int rc = 0;
   {
@@ -104,6 +111,13 @@ int main(int argc, char** argv) {
     std::array<uint8_t, 6> mac{};
     std::memcpy(mac.data(), dp->port_info(0).mac, 6);
     control::ControlPlane control(*dp, app::make_engine_config(cfg, mac));
+    // Live reload: `mcsnoopctl reload` and SIGHUP, both on the control lcore.
+    app::Reloader reloader(args.config, cfg, mac, control, app::notify_state);
+    control.set_reload_handler([&reloader](const nlohmann::json&) { return reloader.reload("mcsnoopctl").to_json(); });
+    control.set_reload_trigger(&g_reload, [&reloader] {
+      if (std::string why; !app::reopen_logs(&why)) spdlog::warn("SIGHUP: logging.file: {}", why);
+      reloader.reload("SIGHUP");
+    });
     if (!control.start(cfg.control.socket, &err)) {
       spdlog::error("control.socket: {}", err);
       dp.reset();
@@ -132,6 +146,7 @@ int main(int argc, char** argv) {
       }
       spdlog::info("mcsnoop ready: {} ports, {} VLANs, control socket {}", dp->port_count(), cfg.vlans.size(),
                    cfg.control.socket);
+      app::notify_ready("running");
       if (cfg.cores.control == rte_lcore_id()) {
         control.run(g_stop);
       } else {
@@ -146,6 +161,7 @@ int main(int argc, char** argv) {
         }
       }
     }
+    app::notify_stopping();
     spdlog::info("stopping");
     dp->shutdown();
     const unsigned in_use = dp->mbufs_in_use();

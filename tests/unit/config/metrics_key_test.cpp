@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "load_helpers.hpp"
+#include "mcsnoop/config/reload_diff.hpp"
 
 namespace mcsnoop::config {
 namespace {
@@ -57,6 +58,26 @@ TEST(MetricsKey, ErrorsNameTheKeyPath) {
 TEST(MetricsKey, ListenIsRequiredAndUnknownKeysRefused) {
   EXPECT_TRUE(only_error(with_control("  metrics: {}\n"), "control.metrics.listen", 4, "missing required key"));
   EXPECT_TRUE(only_error(with_control("  metrics: {listen: \"127.0.0.1:1\", port: 3}\n"), "control.metrics.port", 4));
+}
+
+// The HTTP listener is opened once at start: a reload that turns it on, off or moves it is
+// refused as restart-required, and one that keeps it is not.
+TEST(MetricsKey, ReloadTreatsItAsRestartRequired) {
+  auto diff = [](std::string_view a, std::string_view b) {
+    const LoadResult ra = with_control(a), rb = with_control(b);
+    EXPECT_TRUE(ra.ok() && rb.ok());
+    std::vector<std::string> out;
+    if (ra.ok() && rb.ok())
+      for (const KeyChange& c : diff_for_reload(*ra.config, *rb.config).restart_required) out.push_back(c.to_string());
+    return out;
+  };
+  const std::string off = "  socket: /tmp/x.sock\n";
+  const std::string on = off + "  metrics: {listen: \"127.0.0.1:9417\"}\n";
+  const std::string moved = off + "  metrics: {listen: \"[::1]:9418\"}\n";
+  EXPECT_EQ(diff(off, on), std::vector<std::string>{"control.metrics.listen: off -> 127.0.0.1:9417"});
+  EXPECT_EQ(diff(on, moved), std::vector<std::string>{"control.metrics.listen: 127.0.0.1:9417 -> [::1]:9418"});
+  EXPECT_EQ(diff(moved, off), std::vector<std::string>{"control.metrics.listen: [::1]:9418 -> off"});
+  EXPECT_TRUE(diff(on, on).empty());
 }
 
 }  // namespace
