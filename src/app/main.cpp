@@ -131,6 +131,15 @@ int main(int argc, char** argv) {
       rte_eal_cleanup();
       return 1;
     }
+    if (const auto& m = cfg.control.metrics_listen) {
+      if (!control.open_metrics(m->host, m->port, &err)) {
+        spdlog::error("control.metrics.listen: {}", err);
+        dp.reset();
+        rte_eal_cleanup();
+        return 1;
+      }
+      spdlog::info("metrics: http://{}/metrics", m->to_string());
+    }
     if (!dp->launch(&err)) {
       spdlog::error("{}", err);
       rc = 1;

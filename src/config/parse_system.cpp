@@ -213,6 +213,26 @@ void parse_mac_table(const std::optional<Field>& f, ParseState& st) {
   map.finish();
 }
 
+namespace {
+
+// control.metrics: {listen: "host:port"}. Present = on; the listen address is then required.
+void parse_metrics(const Field& f, ParseState& st) {
+  MapReader map(f, st.diag);
+  if (auto l = map.require("listen")) {
+    if (auto text = read_string(*l, st.diag)) {
+      std::string why;
+      if (auto addr = parse_listen_address(*text, &why)) {
+        st.cfg.control.metrics_listen = std::move(*addr);
+      } else {
+        st.diag.error(l->line, l->path, why);
+      }
+    }
+  }
+  map.finish();
+}
+
+}  // namespace
+
 void parse_control(const std::optional<Field>& f, ParseState& st) {
   const Field section = section_or_empty(f, "control", 1);
   MapReader map(section, st.diag);
@@ -229,6 +249,7 @@ void parse_control(const std::optional<Field>& f, ParseState& st) {
       }
     }
   }
+  if (auto m = map.take("metrics")) parse_metrics(*m, st);
   map.finish();
 }
 

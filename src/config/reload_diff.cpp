@@ -123,6 +123,9 @@ void diff_system(const Config& a, const Config& b, Differ& d) {
   d.restart("cores.rx", a.cores.rx, b.cores.rx);
   d.restart("cores.tx", a.cores.tx, b.cores.tx);
   d.restart("control.socket", a.control.socket, b.control.socket);
+  // The metrics listener is bound once at start (docs/configuration.md).
+  auto listen = [](const Config& c) { return c.control.metrics_listen ? c.control.metrics_listen->to_string() : "off"; };
+  d.restart_text("control.metrics.listen", listen(a), listen(b));
   // Sizes of tables allocated at start.
   d.restart("mac_table.size", a.mac_table.size, b.mac_table.size);
   // The workers' refresh of known addresses is timed from it at start (a quarter of it).

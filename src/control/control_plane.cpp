@@ -29,6 +29,7 @@ namespace {
 constexpr uint64_t kLinkPollMs = 200;
 constexpr uint64_t kHousekeepingMs = 100;
 constexpr uint64_t kSocketPollMs = 5;
+constexpr uint64_t kTelemetryMs = 1000;  // snapshot published for DPDK telemetry this often
 constexpr size_t kMacAgeBudget = 4096;
 constexpr unsigned kBurst = dataplane::kBurst;
 // Idle policy of run(): keep polling for kSpinAfterWork after the last piece of work (a join
@@ -84,7 +85,10 @@ size_t ControlPlane::KeyHash::operator()(const mft::Key& k) const {
   return mft::signature_of(mft::hash_key(), k);  // keys come from the wire: keyed
 }
 
-ControlPlane::~ControlPlane() { server_.close(); }
+ControlPlane::~ControlPlane() {
+  server_.close();
+  metrics_.close();
+}
 
 bool ControlPlane::start(const std::string& socket_path, std::string* err) {
   if (!socket_path.empty() && !server_.open(socket_path, err)) return false;
@@ -152,7 +156,14 @@ unsigned ControlPlane::poll_once(uint64_t now_ms) {
   // A large answer in progress goes on every iteration, one slice at a time.
   if (now_ms >= next_socket_poll_ || server_.streaming()) {
     server_.poll();
+    metrics_.poll();
     next_socket_poll_ = now_ms + kSocketPollMs;
+  }
+  if (now_ms >= next_telemetry_) {
+    auto snap = std::make_shared<SwitchSnapshot>();
+    snapshot(*snap);
+    telemetry_.publish(std::move(snap));
+    next_telemetry_ = now_ms + kTelemetryMs;
   }
   dp_.control_tx().flush();
   return work;
@@ -164,9 +175,13 @@ unsigned ControlPlane::step() {
     prctl(PR_SET_TIMERSLACK, kTimerSlackNs, 0, 0, 0);  // this thread only; failure is harmless
     timer_slack_set_ = true;
     last_work_cycles_ = clock.cycles();
+    last_step_cycles_ = last_work_cycles_;
   }
   const uint64_t now = clock.cycles();
+  control_cycles_.add(last_step_busy_, now - last_step_cycles_);  // the previous iteration
+  last_step_cycles_ = now;
   const unsigned work = poll_once(clock.cycles_to_ms(now));
+  last_step_busy_ = work != 0;
   if (work != 0) {
     last_work_cycles_ = now;
   } else if (now - last_work_cycles_ < clock.hz() / 1'000'000 * kSpinAfterWork.count()) {

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include <rte_cycles.h>
 #include <rte_prefetch.h>
 
 #include "mcsnoop/dataplane/egress_rules.hpp"
@@ -494,7 +495,13 @@ unsigned Worker::poll_once() {
 void Worker::run(const std::atomic<bool>& stop) {
   t_.rcu->register_reader(index_);
   t_.rcu->online(index_);
-  while (!stop.load(std::memory_order_relaxed)) poll_once();
+  // One TSC read per iteration: busy when the poll found frames, idle otherwise (metrics).
+  for (uint64_t last = rte_rdtsc(); !stop.load(std::memory_order_relaxed);) {
+    const bool busy = poll_once() != 0;
+    const uint64_t now = rte_rdtsc();
+    cycles_.add(busy, now - last);
+    last = now;
+  }
   tx_.flush();
   t_.rcu->offline(index_);
   t_.rcu->unregister_reader(index_);
@@ -524,7 +531,12 @@ unsigned TxWorker::poll_once() {
 }
 
 void TxWorker::run(const std::atomic<bool>& stop) {
-  while (!stop.load(std::memory_order_relaxed)) poll_once();
+  for (uint64_t last = rte_rdtsc(); !stop.load(std::memory_order_relaxed);) {
+    const bool busy = poll_once() != 0;
+    const uint64_t now = rte_rdtsc();
+    cycles_.add(busy, now - last);
+    last = now;
+  }
   // Drain what the RX lcores handed over before they stopped.
   while (poll_once() != 0) {}
 }

@@ -163,8 +163,23 @@ struct MacTable {
   uint32_t move_limit = 5;  // moves of one address per second above which it counts as flapping
 };
 
+// control.metrics.listen: a numeric IPv4 address or a bracketed IPv6 address, and a port.
+struct ListenAddress {
+  std::string host;   // "127.0.0.1" or "::1" (brackets removed)
+  uint16_t port = 0;  // 1-65535
+  bool v6 = false;
+  // "127.0.0.1:9417" or "[::1]:9417", as written in the config.
+  std::string to_string() const;
+};
+
+// Parses "host:port" / "[v6]:port"; nullopt with a one-line reason in *err otherwise. Hosts are
+// numeric only: the switch resolves no names at start.
+std::optional<ListenAddress> parse_listen_address(std::string_view text, std::string* err);
+
 struct Control {
   std::string socket = "/run/mcsnoop/mcsnoop.sock";
+  // The Prometheus endpoint (GET /metrics); unset = off (the default). Restart-required.
+  std::optional<ListenAddress> metrics_listen;
 };
 
 struct Logging {

@@ -29,9 +29,13 @@
 #include "mcsnoop/control/limit_log.hpp"
 #include "mcsnoop/control/mrd_solicitor.hpp"
 #include "mcsnoop/control/state_log.hpp"
+#include "mcsnoop/control/switch_snapshot.hpp"
+#include "mcsnoop/control/telemetry.hpp"
+#include "mcsnoop/dataplane/lcore_cycles.hpp"
 #include "mcsnoop/dataplane/dataplane.hpp"
 #include "mcsnoop/mft/key.hpp"
 #include "mcsnoop/mgmt/control_server.hpp"
+#include "mcsnoop/mgmt/http_server.hpp"
 #include "mcsnoop/net/decode.hpp"
 #include "mcsnoop/snoop/engine.hpp"
 
@@ -117,6 +121,16 @@ class ControlPlane {
   size_t mft_retry_limit() const { return mft_retry_limit_; }
   mgmt::ControlServer& server() { return server_; }
 
+  // Metrics and telemetry (metrics_export.cpp, switch_snapshot.cpp, telemetry.hpp).
+  // Opens the Prometheus endpoint (GET /metrics) on a numeric host and port; it is served
+  // from poll_once() like the control socket. False with a reason in *err.
+  bool open_metrics(const std::string& host, uint16_t port, std::string* err);
+  mgmt::HttpServer& metrics_server() { return metrics_; }
+  // Copies what the metrics report out of the switch (engine, tables, counters, NIC stats).
+  void snapshot(SwitchSnapshot& out) const;
+  // The metrics page in the Prometheus text format, from a fresh snapshot.
+  std::string render_metrics();
+
   // ---- live reload (reload.cpp) ------------------------------------------------------------
   // Takes over the run-time settings of a reloaded configuration without losing state: the
   // engine's (Engine::reconfigure; its forwarding changes and queries are applied at once), the
@@ -184,6 +198,13 @@ class ControlPlane {
   snoop::Actions actions_;
   net::McastMessage msg_;
   mgmt::ControlServer server_;
+  mgmt::HttpServer metrics_;
+  SwitchSnapshot metrics_snapshot_;        // reused by render_metrics()
+  TelemetryPublisher telemetry_;
+  uint64_t next_telemetry_ = 0;
+  dataplane::LcoreCycles control_cycles_;  // step(): busy/idle cycles of this lcore
+  uint64_t last_step_cycles_ = 0;
+  bool last_step_busy_ = false;
   ControlCounters counters_;
   std::array<snoop::MsgCounters, kMaxPorts> tx_msgs_{};  // tx_messages()
   // ---- views helper state

@@ -19,6 +19,7 @@
 #include "mcsnoop/dataplane/clock.hpp"
 #include "mcsnoop/dataplane/counters.hpp"
 #include "mcsnoop/dataplane/forwarding_state.hpp"
+#include "mcsnoop/dataplane/lcore_cycles.hpp"
 #include "mcsnoop/dataplane/learn_event.hpp"
 #include "mcsnoop/dataplane/pending_macs.hpp"
 #include "mcsnoop/dataplane/token_bucket.hpp"
@@ -65,6 +66,8 @@ class Worker {
 
   const PortCounters* counters() const { return counters_.data(); }
   unsigned index() const { return index_; }
+  // Busy/idle cycles of run() (any thread may read them).
+  const LcoreCycles& cycles() const { return cycles_; }
 
   // The RX stage on one burst that arrived on `in`; exposed for benchmarks and tests.
   void rx_burst(PortId in, rte_mbuf** pkts, uint16_t n);
@@ -112,6 +115,7 @@ class Worker {
   LearnFilter learn_filter_;
   uint32_t mac_flush_epoch_ = 0;  // ForwardingState::mac_flush_epoch() learn_filter_ belongs to
   uint64_t now_ms_ = 0;
+  LcoreCycles cycles_;
 };
 
 // Transmits up to one burst of control-lcore frames queued on `inject` (see InjectItem) through
@@ -126,8 +130,10 @@ class TxWorker {
   unsigned poll_once();
   void run(const std::atomic<bool>& stop);
   const PortCounters* counters() const { return counters_.data(); }
+  const LcoreCycles& cycles() const { return cycles_; }
 
  private:
+  LcoreCycles cycles_;
   std::vector<rte_ring*> inputs_;
   rte_ring* inject_;
   const ForwardingState* state_;
