@@ -131,6 +131,7 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
     rte_pktmbuf_free_bulk(pkts, n);
     return;
   }
+  StageClock clock(stages_);
   const uint64_t now_cycles = t_.clock->cycles();
   now_ms_ = t_.clock->cycles_to_ms(now_cycles);
   if (const uint32_t epoch = fs.mac_flush_epoch(); epoch != mac_flush_epoch_) [[unlikely]] {
@@ -307,6 +308,7 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
   }
   pc.rx_packets += n;
   pc.mcast_lookups += nsg + ng;  // frames; an (S,G) miss adds a (*,G) lookup below
+  clock.lap(Stage::Classify);
 
   // IP multicast data: (S,G) first where the VLAN has such entries; the misses join the
   // (*,G) batch; (*,G) misses get the VLAN's unregistered policy in the delivery loop.
@@ -340,17 +342,20 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
     }
   }
 
+  clock.lap(Stage::Lookup);  // the MFT lookups
   // Learning and unicast destinations: one bulk lookup for both. Sources are learned first, so
   // a destination learned earlier in this very burst is known to resolve_destinations().
   if (nmac) {
     uint64_t values[2 * kBurst];
     static_assert(2 * kBurst <= l2::MacTable::kMaxBulk, "one bulk lookup per burst");
     const uint64_t hits = t_.macs->lookup_bulk(mac_keys, nmac, values);
+    clock.lap(Stage::Lookup);
     bool moved = false;
     for (unsigned k = 0; k < nmac; ++k)
       if (!mac_is_dst[k]) moved |= learn_source(mac_keys[k], (hits >> k) & 1, values[k], in, now_cycles, moves_pending, pc);
     int dst_port[2 * kBurst];
     resolve_destinations(mac_keys, mac_is_dst, nmac, hits, values, moves_pending || moved, dst_port);
+    clock.lap(Stage::Learn);
     for (unsigned k = 0; k < nmac; ++k) {
       if (!mac_is_dst[k]) continue;
       // A known MAC goes to its port (nowhere if that is the ingress port); unknown floods.
@@ -376,6 +381,7 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
     const PortMask egress = (decided & fs.vlan(p.vlan).members & open).without(in);
     deliver(p.m, in, p.vlan, p.tagged, egress);
   }
+  clock.lap(Stage::Deliver);
 
   if (npunt) {
     pc.punted += npunt;
@@ -386,6 +392,7 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
       rte_pktmbuf_free_bulk(&punt[done], npunt - done);
     }
   }
+  clock.lap(Stage::Punt);
 }
 
 bool Worker::source_settled(uint64_t src, PortId in, bool moves_pending) const {
@@ -483,13 +490,21 @@ unsigned Worker::poll_once() {
   unsigned total = 0;
   rte_mbuf* pkts[kBurst];
   for (const RxQueue& q : rxqs_) {
+    StageClock clock(stages_);
     const uint16_t n = rte_eth_rx_burst(q.dpdk_port, q.queue, pkts, kBurst);
     if (n == 0) continue;
+    clock.lap(Stage::Rx);
     total += n;
+    if (stages_ != nullptr) [[unlikely]] {
+      ++stages_->bursts;
+      stages_->frames += n;
+    }
     rx_burst(q.port, pkts, n);
   }
+  StageClock clock(stages_);
   total += drain_inject(inject_, tx_);
   tx_.flush();
+  if (total != 0) clock.lap(Stage::Tx);  // an idle poll's flush is idle time, not TX
   t_.rcu->quiescent(index_);
   return total;
 }

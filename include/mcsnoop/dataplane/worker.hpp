@@ -21,6 +21,7 @@
 #include "mcsnoop/dataplane/forwarding_state.hpp"
 #include "mcsnoop/dataplane/learn_event.hpp"
 #include "mcsnoop/dataplane/pending_macs.hpp"
+#include "mcsnoop/dataplane/stage_cycles.hpp"
 #include "mcsnoop/dataplane/token_bucket.hpp"
 #include "mcsnoop/dataplane/tx_stage.hpp"
 
@@ -65,6 +66,9 @@ class Worker {
 
   const PortCounters* counters() const { return counters_.data(); }
   unsigned index() const { return index_; }
+  // Per-stage cycle accounting into `into` (null: off, the default). Only while the worker is
+  // stopped; `into` must outlive its use.
+  void set_stage_cycles(StageCycles* into) { stages_ = into; }
 
   // The RX stage on one burst that arrived on `in`; exposed for benchmarks and tests.
   void rx_burst(PortId in, rte_mbuf** pkts, uint16_t n);
@@ -112,6 +116,7 @@ class Worker {
   LearnFilter learn_filter_;
   uint32_t mac_flush_epoch_ = 0;  // ForwardingState::mac_flush_epoch() learn_filter_ belongs to
   uint64_t now_ms_ = 0;
+  StageCycles* stages_ = nullptr;
 };
 
 // Transmits up to one burst of control-lcore frames queued on `inject` (see InjectItem) through
