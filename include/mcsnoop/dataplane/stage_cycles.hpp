@@ -21,7 +21,8 @@ namespace mcsnoop::dataplane {
 // The worker's stages in the order a burst goes through them (docs/architecture.md).
 enum class Stage : uint8_t {
   Rx,        // rte_eth_rx_burst (the PMD), non-empty polls only
-  Classify,  // parse, classify, VLAN ingress, bridge protection, key building
+  Classify,  // parse each frame once (net::classify_frame), priority tags removed
+  Ingress,   // VLAN ingress, bridge protection, learning keys, dispatch by class (keys, punt, flood)
   Lookup,    // MFT bulk lookups ((S,G) then (*,G)) and the MAC table bulk lookup
   Learn,     // source learning and destination resolution against pending records
   Deliver,   // egress decision and replication into the per-port TX buffers (or the handoff ring)
@@ -32,7 +33,7 @@ enum class Stage : uint8_t {
 inline constexpr unsigned kStageCount = static_cast<unsigned>(Stage::kCount);
 
 inline constexpr std::array<std::string_view, kStageCount> kStageNames = {
-    "rx", "classify", "lookup", "learn", "deliver", "punt", "tx"};
+    "rx", "classify", "ingress", "lookup", "learn", "deliver", "punt", "tx"};
 static_assert(kStageNames.size() == kStageCount && !kStageNames.back().empty(),
               "one name per Stage");
 

@@ -24,9 +24,12 @@
 #include "mcsnoop/dataplane/stage_cycles.hpp"
 #include "mcsnoop/dataplane/token_bucket.hpp"
 #include "mcsnoop/dataplane/tx_stage.hpp"
+#include "mcsnoop/l2/mac_table.hpp"
+#include "mcsnoop/mft/entry.hpp"
+#include "mcsnoop/mft/key.hpp"
+#include "mcsnoop/net/frame_classify.hpp"
 
 namespace mcsnoop::mft { class Table; class RcuDomain; }
-namespace mcsnoop::l2 { class MacTable; struct MacKey; }
 
 namespace mcsnoop::dataplane {
 
@@ -80,6 +83,61 @@ class Worker {
     TokenShare storm[kStormClasses];
   };
 
+  // One received burst between the RX stages (rx_burst): a structure of arrays with one slot
+  // per frame in arrival order, and the key lists the lookup stages batch. A slot whose `pkts`
+  // entry is null was consumed (dropped and counted, or punted) by an earlier stage.
+  struct Burst {
+    PortId in;
+    const PortState* ps;
+    PortCounters* pc;
+    uint64_t now_cycles;
+    bool moves_pending;  // PendingMacs::moves_pending() before the MAC table lookup
+    uint16_t n;
+    rte_mbuf** pkts;     // the caller's array: slot i's frame
+    // Per slot, from classify() (vlan: the tag's VID until vlan_ingress() makes it the VLAN).
+    net::FrameClass cls[kBurst];
+    VlanId vlan[kBurst];
+    uint16_t l3[kBurst];        // IP header offset
+    bool tagged[kBurst];
+    bool v6[kBurst];            // IPv6 (else IPv4) where the class is an IP one
+    bool group_mac_ok[kBurst];  // control frames: destination MAC is the group's (RFC 1112, 2464)
+    // Per slot, the decision: an MFT entry (read late, in deliver_burst()) or a port set.
+    const mft::Entry* entry[kBurst];
+    PortMask egress[kBurst];
+    // Lookup batches, each key with the slot it belongs to.
+    mft::Key sg_keys[kBurst];
+    uint8_t sg_slot[kBurst];
+    unsigned nsg;
+    mft::Key g_keys[kBurst];
+    uint8_t g_slot[kBurst];
+    unsigned ng;
+    l2::MacKey mac_keys[2 * kBurst];
+    uint8_t mac_slot[2 * kBurst];
+    bool mac_is_dst[2 * kBurst];  // destination lookup (else source learning)
+    unsigned nmac;
+    uint64_t mac_values[2 * kBurst];
+    uint64_t mac_hits;            // bit k: mac_keys[k] found
+    rte_mbuf* punt[kBurst];
+    unsigned npunt;
+  };
+
+  // The stages (worker.cpp), each one pass over the burst.
+  bool begin_burst(Burst& b, PortId in, rte_mbuf** pkts, uint16_t n);
+  void classify(Burst& b);
+  void vlan_ingress(Burst& b);
+  void take_sources(Burst& b);
+  void dispatch(Burst& b);
+  void lookup_mcast(Burst& b);
+  void lookup_macs(Burst& b);
+  void learn(Burst& b);
+  void deliver_burst(Burst& b);
+  void punt_burst(Burst& b);
+  // Helpers of the stages, for one slot.
+  void drop(Burst& b, unsigned i, Drop why);
+  void dispatch_control(Burst& b, unsigned i);
+  void flood(Burst& b, unsigned i, StormClass cls);
+  void key_mcast(Burst& b, unsigned i);
+
   void deliver(rte_mbuf* m, PortId in, VlanId vlan, bool tagged, PortMask egress);
   // Learning without a flood window (PendingMacs). True when `src` needs no table lookup: this
   // worker settled it on `in` and no move record says otherwise.
@@ -117,6 +175,7 @@ class Worker {
   uint32_t mac_flush_epoch_ = 0;  // ForwardingState::mac_flush_epoch() learn_filter_ belongs to
   uint64_t now_ms_ = 0;
   StageCycles* stages_ = nullptr;
+  Burst burst_;
 };
 
 // Transmits up to one burst of control-lcore frames queued on `inject` (see InjectItem) through
