@@ -203,6 +203,10 @@ bool switch_window(SwitchRig& rig, const CaseOptions& opts, ChurnDriver* churn,
   if (staged != nullptr) {
     for (unsigned i = 0; i < dataplane::kStageCount; ++i) staged->cycles[i] += cycles.cycles[i];
     staged->bursts += cycles.bursts;
+    for (unsigned i = 0; i < dataplane::kStageCount; ++i) {
+      const uint64_t c = cycles.best[i];
+      if (c != 0 && (staged->best[i] == 0 || c < staged->best[i])) staged->best[i] = c;
+    }
     staged->frames += cycles.frames;
   }
   return true;
@@ -254,6 +258,21 @@ std::string stage_figures(const dataplane::StageCycles& st) {
                 st.bursts ? frames / static_cast<double>(st.bursts) : 0.0);
   out += buf;
   return out;
+}
+
+// The same from the best full burst of each stage (StageCycles::best), per frame.
+std::string best_stage_figures(const dataplane::StageCycles& st) {
+  std::string out;
+  char buf[64];
+  uint64_t sum = 0;
+  for (unsigned i = 0; i < dataplane::kStageCount; ++i) {
+    sum += st.best[i];
+    std::snprintf(buf, sizeof buf, " %s=%.1f", std::string(dataplane::kStageNames[i]).c_str(),
+                  static_cast<double>(st.best[i]) / dataplane::kBurstFrames);
+    out += buf;
+  }
+  std::snprintf(buf, sizeof buf, " total=%.1f", static_cast<double>(sum) / dataplane::kBurstFrames);
+  return out + buf;
 }
 
 // Joins every Traffic group 0..groups-1 on each of the first `fanout` sinks through the punt
@@ -372,6 +391,7 @@ bool run_throughput_case(const std::string& name, const CaseOptions& opts, std::
     std::printf("#   mcsnoop    Mpps: %s (stage cycles on)\n", figures(s.staged_mpps, 3).c_str());
     std::printf("stages %s%s staged_mpps=%.3f unstaged_mpps=%.3f tsc_mhz=%.0f\n", spec->name,
                 stage_figures(s.stages).c_str(), median(s.staged_mpps), sw, rte_get_tsc_hz() / 1e6);
+    std::printf("stages_best %s%s\n", spec->name, best_stage_figures(s.stages).c_str());
   }
   const dataplane::PortCounters& m = s.measured;
   std::printf("#   measured windows: mcast lookups %" PRIu64 ", unregistered %" PRIu64 ", flooded %" PRIu64

@@ -89,6 +89,17 @@ awk '
     printf "#   %-26s", $2
     for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2]; if (kv[1] !~ /mpps|tsc_mhz|frames_per_burst/) printf " %8s", kv[2] }
     printf " %8.3f %8.3f\n", v["staged_mpps"], v["unstaged_mpps"]
+  }
+  $1 == "stages_best" { best[++nbest] = $0 }
+  END {
+    if (!nbest) exit
+    print "# the same from the cheapest full burst of each stage (robust to preemption on a shared box):"
+    for (k = 1; k <= nbest; k++) {
+      n = split(best[k], f, " ")
+      printf "#   %-26s", f[2]
+      for (i = 3; i <= n; i++) { split(f[i], kv, "="); printf " %8s", kv[2] }
+      printf "\n"
+    }
   }' "$log"
 
 # Targets, from the "bench" lines collected above.

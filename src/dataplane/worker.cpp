@@ -16,6 +16,7 @@ namespace mcsnoop::dataplane {
 namespace {
 
 constexpr uint16_t kPrefetchAhead = 3;
+static_assert(kBurstFrames == kBurst, "StageCycles::best is per full burst");
 
 bool is_unicast_mac(const uint8_t* mac) { return (mac[0] & 1) == 0; }
 
@@ -111,10 +112,9 @@ bool Worker::storm_admit(PortId in, const PortState& ps, StormClass cls, uint64_
 // for the stages after it. Split roles run the same stages; only deliver() hands the decided
 // frames to the TX lcore instead of the local TX stage.
 
-void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
+void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n, StageClock& clock) {
   Burst& b = burst_;
   if (!begin_burst(b, in, pkts, n)) return;
-  StageClock clock(stages_);
   classify(b);
   clock.lap(Stage::Classify);
   vlan_ingress(b);
@@ -503,16 +503,16 @@ unsigned Worker::poll_once() {
     if (n == 0) continue;
     clock.lap(Stage::Rx);
     total += n;
-    if (stages_ != nullptr) [[unlikely]] {
-      ++stages_->bursts;
-      stages_->frames += n;
-    }
-    rx_burst(q.port, pkts, n);
+    rx_burst(q.port, pkts, n, clock);
+    clock.commit(n);
   }
   StageClock clock(stages_);
   total += drain_inject(inject_, tx_);
   tx_.flush();
-  if (total != 0) clock.lap(Stage::Tx);  // an idle poll's flush is idle time, not TX
+  if (total != 0) {  // an idle poll's flush is idle time, not TX
+    clock.lap(Stage::Tx);
+    clock.commit(total, false);
+  }
   t_.rcu->quiescent(index_);
   return total;
 }

@@ -38,7 +38,11 @@ static_assert(kStageNames.size() == kStageCount && !kStageNames.back().empty(),
               "one name per Stage");
 
 struct StageCycles {
-  std::array<uint64_t, kStageCount> cycles{};
+  std::array<uint64_t, kStageCount> cycles{};  // summed over every burst
+  // The fewest cycles one full burst (kBurstFrames frames) spent in each stage: what the stage
+  // costs when nothing else ran on the core meanwhile (a shared machine preempts the worker in
+  // the middle of random stages, which inflates the sums but rarely the minimum).
+  std::array<uint64_t, kStageCount> best{};
   uint64_t bursts = 0;   // non-empty bursts received
   uint64_t frames = 0;   // frames received in them
 
@@ -49,22 +53,42 @@ struct StageCycles {
   }
 };
 
+// Frames in a full burst, the ones StageCycles::best considers.
+inline constexpr unsigned kBurstFrames = 32;
+
 class StageClock {
  public:
   explicit StageClock(StageCycles* into) : into_(into) {
     if (into_ != nullptr) [[unlikely]] last_ = rte_rdtsc();
   }
+  bool on() const { return into_ != nullptr; }
   // Charges the cycles since the previous mark to `s`.
   void lap(Stage s) {
     if (into_ == nullptr) [[likely]] return;
     const uint64_t now = rte_rdtsc();
-    into_->cycles[static_cast<unsigned>(s)] += now - last_;
+    laps_[static_cast<unsigned>(s)] += now - last_;
     last_ = now;
+  }
+  // The burst of `frames` frames is done: adds its laps to the totals (and to the minimums when
+  // the burst was full). `received`: false for the laps of a poll's transmit (Stage::Tx), whose
+  // frames were counted with their bursts.
+  void commit(unsigned frames, bool received = true) {
+    if (into_ == nullptr) [[likely]] return;
+    if (received) {
+      ++into_->bursts;
+      into_->frames += frames;
+    }
+    for (unsigned s = 0; s < kStageCount; ++s) {
+      into_->cycles[s] += laps_[s];
+      if (frames == kBurstFrames && laps_[s] != 0 && (into_->best[s] == 0 || laps_[s] < into_->best[s]))
+        into_->best[s] = laps_[s];
+    }
   }
 
  private:
   StageCycles* into_;
   uint64_t last_ = 0;
+  std::array<uint64_t, kStageCount> laps_{};
 };
 
 }  // namespace mcsnoop::dataplane

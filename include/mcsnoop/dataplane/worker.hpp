@@ -73,8 +73,8 @@ class Worker {
   // stopped; `into` must outlive its use.
   void set_stage_cycles(StageCycles* into) { stages_ = into; }
 
-  // The RX stage on one burst that arrived on `in`; exposed for benchmarks and tests.
-  void rx_burst(PortId in, rte_mbuf** pkts, uint16_t n);
+  // The RX stages on one burst that arrived on `in` (worker.cpp), timed by `clock` when it is on.
+  void rx_burst(PortId in, rte_mbuf** pkts, uint16_t n, StageClock& clock);
 
  private:
   // This lcore's tokens of one port's shared policers (ForwardingState::policers).
