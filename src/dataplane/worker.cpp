@@ -117,9 +117,7 @@ void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n, StageClock& clock)
   if (!begin_burst(b, in, pkts, n)) return;
   classify(b);
   clock.lap(Stage::Classify);
-  vlan_ingress(b);
-  take_sources(b);
-  dispatch(b);
+  ingress(b);
   clock.lap(Stage::Ingress);
   lookup_mcast(b);
   lookup_macs(b);
@@ -192,72 +190,76 @@ void Worker::classify(Burst& b) {
   }
 }
 
-// Stage 2a. VLAN ingress: the VLAN each frame belongs to on this port (or a drop), then bridge
-// protection for the IEEE reserved group addresses.
-void Worker::vlan_ingress(Burst& b) {
-  const ForwardingState& fs = *t_.state;
-  for (unsigned i = 0; i < b.n; ++i) {
-    const VlanId vid = b.vlan[i];
-    const bool qinq = b.tagged[i] && vid == 0;  // classify() left VID 0 only for S-tags
-    const VlanId vlan = qinq ? VlanId{0} : b.ps->ingress_vlan(b.tagged[i], vid);
-    if (vlan == 0 || !fs.vlan(vlan).exists) [[unlikely]] {
-      drop(b, i, Drop::VlanNotAllowed);
-      continue;
-    }
-    b.vlan[i] = vlan;
-    const auto* eth = rte_pktmbuf_mtod(b.pkts[i], const uint8_t*);
-    if (is_reserved_group(eth) && !admit_reserved(b.pkts[i], b.in, *b.ps, *b.pc)) [[unlikely]] {
-      b.pkts[i] = nullptr;  // admit_reserved() counted and freed it
-    }
-  }
-}
-
-// Stage 2b. Learning keys: every admitted frame's unicast sender, whatever becomes of the frame.
-// A sender repeating the previous frame's costs one compare (a burst usually comes from few
-// senders, e.g. a router port carrying streams); one the LearnFilter has settled on this port
-// costs a cache probe; the others go to the MAC table lookup.
-void Worker::take_sources(Burst& b) {
+// Stage 2. Ingress, frame by frame in arrival order (policers and the learning filter see the
+// frames in the order they came): VLAN admission, the sender's learning key, then what the
+// frame needs next.
+void Worker::ingress(Burst& b) {
   uint64_t last_src = 0;  // key word of the previous frame's sender (0: none; VLAN 0 is never one)
   for (unsigned i = 0; i < b.n; ++i) {
-    if (b.pkts[i] == nullptr) continue;
-    const auto* src_mac = rte_pktmbuf_mtod(b.pkts[i], const uint8_t*) + net::kEthernetSrcOffset;
-    if (!is_unicast_mac(src_mac)) continue;
-    const uint64_t src = l2::MacKey::from_bytes(src_mac, b.vlan[i]).word();
-    if (src == last_src) continue;
-    last_src = src;
-    if (source_settled(src, b.in, b.moves_pending)) continue;
-    b.mac_keys[b.nmac] = l2::MacKey::from_word(src);
-    b.mac_slot[b.nmac] = static_cast<uint8_t>(i);
-    b.mac_is_dst[b.nmac++] = false;
+    if (!admit(b, i)) continue;
+    take_source(b, i, last_src);
+    dispatch(b, i);
   }
 }
 
-// Stage 2c. What each frame needs next, by class: dropped, punted, flooded now, or keyed for
-// an MFT or MAC table lookup.
-void Worker::dispatch(Burst& b) {
+// 802.1Q ingress: the VLAN the frame belongs to on this port (or a drop), then bridge
+// protection for the IEEE reserved group addresses. False when the frame was consumed.
+bool Worker::admit(Burst& b, unsigned i) {
+  const VlanId vid = b.vlan[i];
+  const bool qinq = b.tagged[i] && vid == 0;  // classify() left VID 0 only for S-tags
+  const VlanId vlan = qinq ? VlanId{0} : b.ps->ingress_vlan(b.tagged[i], vid);
+  if (vlan == 0 || !t_.state->vlan(vlan).exists) [[unlikely]] {
+    drop(b, i, Drop::VlanNotAllowed);
+    return false;
+  }
+  b.vlan[i] = vlan;
+  const auto* eth = rte_pktmbuf_mtod(b.pkts[i], const uint8_t*);
+  if (is_reserved_group(eth) && !admit_reserved(b.pkts[i], b.in, *b.ps, *b.pc)) [[unlikely]] {
+    b.pkts[i] = nullptr;  // admit_reserved() counted and freed it
+    return false;
+  }
+  return true;
+}
+
+// The learning key of an admitted frame's unicast sender, whatever becomes of the frame. A
+// sender repeating the previous frame's costs one compare (a burst usually comes from few
+// senders, e.g. a router port carrying streams); one the LearnFilter has settled on this port
+// costs a cache probe; the others go to the MAC table lookup.
+void Worker::take_source(Burst& b, unsigned i, uint64_t& last_src) {
+  const auto* src_mac = rte_pktmbuf_mtod(b.pkts[i], const uint8_t*) + net::kEthernetSrcOffset;
+  if (!is_unicast_mac(src_mac)) return;
+  const uint64_t src = l2::MacKey::from_bytes(src_mac, b.vlan[i]).word();
+  if (src == last_src) return;
+  last_src = src;
+  if (source_settled(src, b.in, b.moves_pending)) return;
+  b.mac_keys[b.nmac] = l2::MacKey::from_word(src);
+  b.mac_slot[b.nmac] = static_cast<uint8_t>(i);
+  b.mac_is_dst[b.nmac++] = false;
+}
+
+// What an admitted frame needs next, by class: dropped, punted, flooded now, or keyed for an
+// MFT or MAC table lookup.
+void Worker::dispatch(Burst& b, unsigned i) {
   using C = net::FrameClass;
-  for (unsigned i = 0; i < b.n; ++i) {
-    if (b.pkts[i] == nullptr) continue;
-    b.entry[i] = nullptr;
-    b.egress[i] = PortMask();
-    switch (b.cls[i]) {
-      case C::Malformed: drop(b, i, Drop::Malformed); break;
-      case C::Ipv6Reserved: drop(b, i, Drop::Ipv6Reserved); break;
-      case C::IgmpControl:
-      case C::MldControl:
-      case C::MrdControl6:
-      case C::PimControl: dispatch_control(b, i); break;
-      case C::McastData4:
-      case C::McastData6: key_mcast(b, i); break;
-      case C::Unicast:
-        b.mac_keys[b.nmac] = l2::MacKey::from_bytes(rte_pktmbuf_mtod(b.pkts[i], const uint8_t*), b.vlan[i]);
-        b.mac_slot[b.nmac] = static_cast<uint8_t>(i);
-        b.mac_is_dst[b.nmac++] = true;
-        break;
-      case C::Broadcast: flood(b, i, StormClass::Broadcast); break;
-      case C::LinkLocalMulticast:
-      case C::NonIpMulticast: flood(b, i, StormClass::UnregisteredMulticast); break;
-    }
+  b.entry[i] = nullptr;
+  b.egress[i] = PortMask();
+  switch (b.cls[i]) {
+    case C::Malformed: drop(b, i, Drop::Malformed); break;
+    case C::Ipv6Reserved: drop(b, i, Drop::Ipv6Reserved); break;
+    case C::IgmpControl:
+    case C::MldControl:
+    case C::MrdControl6:
+    case C::PimControl: dispatch_control(b, i); break;
+    case C::McastData4:
+    case C::McastData6: key_mcast(b, i); break;
+    case C::Unicast:
+      b.mac_keys[b.nmac] = l2::MacKey::from_bytes(rte_pktmbuf_mtod(b.pkts[i], const uint8_t*), b.vlan[i]);
+      b.mac_slot[b.nmac] = static_cast<uint8_t>(i);
+      b.mac_is_dst[b.nmac++] = true;
+      break;
+    case C::Broadcast: flood(b, i, StormClass::Broadcast); break;
+    case C::LinkLocalMulticast:
+    case C::NonIpMulticast: flood(b, i, StormClass::UnregisteredMulticast); break;
   }
 }
 

@@ -94,7 +94,7 @@ class Worker {
     bool moves_pending;  // PendingMacs::moves_pending() before the MAC table lookup
     uint16_t n;
     rte_mbuf** pkts;     // the caller's array: slot i's frame
-    // Per slot, from classify() (vlan: the tag's VID until vlan_ingress() makes it the VLAN).
+    // Per slot, from classify() (vlan: the tag's VID until admit() makes it the VLAN).
     net::FrameClass cls[kBurst];
     VlanId vlan[kBurst];
     uint16_t l3[kBurst];        // IP header offset
@@ -124,15 +124,16 @@ class Worker {
   // The stages (worker.cpp), each one pass over the burst.
   bool begin_burst(Burst& b, PortId in, rte_mbuf** pkts, uint16_t n);
   void classify(Burst& b);
-  void vlan_ingress(Burst& b);
-  void take_sources(Burst& b);
-  void dispatch(Burst& b);
+  void ingress(Burst& b);
   void lookup_mcast(Burst& b);
   void lookup_macs(Burst& b);
   void learn(Burst& b);
   void deliver_burst(Burst& b);
   void punt_burst(Burst& b);
   // Helpers of the stages, for one slot.
+  bool admit(Burst& b, unsigned i);
+  void take_source(Burst& b, unsigned i, uint64_t& last_src);
+  void dispatch(Burst& b, unsigned i);
   void drop(Burst& b, unsigned i, Drop why);
   void dispatch_control(Burst& b, unsigned i);
   void flood(Burst& b, unsigned i, StormClass cls);
