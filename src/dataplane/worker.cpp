@@ -233,7 +233,7 @@ void Worker::take_source(Burst& b, unsigned i, uint64_t& last_src) {
   last_src = src;
   if (source_settled(src, b.in, b.moves_pending)) return;
   b.mac_keys[b.nmac] = l2::MacKey::from_word(src);
-  b.mac_slot[b.nmac] = static_cast<uint8_t>(i);
+  b.mac_slot[b.nmac] = static_cast<uint16_t>(i);
   b.mac_is_dst[b.nmac++] = false;
 }
 
@@ -254,7 +254,7 @@ void Worker::dispatch(Burst& b, unsigned i) {
     case C::McastData6: key_mcast(b, i); break;
     case C::Unicast:
       b.mac_keys[b.nmac] = l2::MacKey::from_bytes(rte_pktmbuf_mtod(b.pkts[i], const uint8_t*), b.vlan[i]);
-      b.mac_slot[b.nmac] = static_cast<uint8_t>(i);
+      b.mac_slot[b.nmac] = static_cast<uint16_t>(i);
       b.mac_is_dst[b.nmac++] = true;
       break;
     case C::Broadcast: flood(b, i, StormClass::Broadcast); break;
@@ -305,10 +305,10 @@ void Worker::key_mcast(Burst& b, unsigned i) {
   const bool v6 = b.v6[i];
   if (mcast_lookup_with_source(t_.state->vlan(b.vlan[i]), v6)) {
     fill_mcast_key(b.sg_keys[b.nsg], b.vlan[i], ip, v6, true);
-    b.sg_slot[b.nsg++] = static_cast<uint8_t>(i);
+    b.sg_slot[b.nsg++] = static_cast<uint16_t>(i);
   } else {
     fill_mcast_key(b.g_keys[b.ng], b.vlan[i], ip, v6, false);
-    b.g_slot[b.ng++] = static_cast<uint8_t>(i);
+    b.g_slot[b.ng++] = static_cast<uint16_t>(i);
   }
 }
 
@@ -328,7 +328,7 @@ void Worker::lookup_mcast(Burst& b) {
       }
       const uint8_t* ip = rte_pktmbuf_mtod(b.pkts[i], const uint8_t*) + b.l3[i];
       fill_mcast_key(b.g_keys[b.ng], b.vlan[i], ip, b.v6[i], false);
-      b.g_slot[b.ng++] = static_cast<uint8_t>(i);
+      b.g_slot[b.ng++] = static_cast<uint16_t>(i);
     }
   }
   if (b.ng == 0) return;

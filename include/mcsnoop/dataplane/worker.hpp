@@ -106,13 +106,13 @@ class Worker {
     PortMask egress[kBurst];
     // Lookup batches, each key with the slot it belongs to.
     mft::Key sg_keys[kBurst];
-    uint8_t sg_slot[kBurst];
+    uint16_t sg_slot[kBurst];  // not uint8_t: a char store may alias every field, forcing reloads
     unsigned nsg;
     mft::Key g_keys[kBurst];
-    uint8_t g_slot[kBurst];
+    uint16_t g_slot[kBurst];
     unsigned ng;
     l2::MacKey mac_keys[2 * kBurst];
-    uint8_t mac_slot[2 * kBurst];
+    uint16_t mac_slot[2 * kBurst];
     bool mac_is_dst[2 * kBurst];  // destination lookup (else source learning)
     unsigned nmac;
     uint64_t mac_values[2 * kBurst];
