@@ -2,9 +2,12 @@
 # shellcheck disable=SC2317  # cleanup and the wait predicates run indirectly (trap, wait_until)
 # The README's demo: mcsnoop snooping IGMP and MLD between a multicast router and three hosts.
 #
-#   scripts/demo.sh          (as root, from anywhere; BUILD_DIR=... to use another build tree)
+#   scripts/demo.sh          (as root; or sudo scripts/demo.sh; BUILD_DIR=... for another tree)
 #
-# 1. installs the dependencies (scripts/setup.sh) and builds into build/;
+# 1. installs the dependencies (scripts/setup.sh) and builds only what the demo runs (mcsnoop,
+#    mcsnoopctl and three tools, no tests) into build-demo/, a tree of its own: under sudo it
+#    is handed back to the invoking user at exit, so nothing root-owned is left in the way of
+#    a later `scripts/test.sh` (which builds in build/);
 # 2. writes the demo traffic, one pcap per port and phase (tools/gen_demo_traffic);
 # 3. starts build/mcsnoop on config/demo.yaml: four net_pcap ports that read from veth pairs in
 #    a private network namespace and write what they send into pcap files;
@@ -14,11 +17,14 @@
 # 5. prints the switch's group and router tables, stops it with SIGTERM (it must exit 0);
 # 6. prints per port what went in and came out, and checks every flow against RFC 4541
 #    (tools/pcap_summary). The exit status is that verdict's.
-# Needs root: network namespace, veth pairs, raw sockets. Leaves nothing behind but build/demo/.
+# Needs root: network namespace, veth pairs, raw sockets. Leaves nothing behind but build-demo/
+# (pcaps and the switch log in build-demo/demo/).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=${BUILD_DIR:-$ROOT/build}
+BUILD=${BUILD_DIR:-$ROOT/build-demo}
+# The demo's build targets: nothing else is compiled before the demo starts.
+TARGETS=(mcsnoop mcsnoopctl tools/gen_demo_traffic tools/pcap_replay tools/pcap_summary)
 RUN=$BUILD/demo                      # inputs, outputs, config copy, switch log
 PORTS=(router h1 h2 h3)              # as in config/demo.yaml, in its order
 NETNS=mcsnoop-demo-$$
@@ -47,6 +53,12 @@ cleanup() {
   fi
   ip netns del "$NETNS" 2>/dev/null || true
   [ -z "$SOCK_DIR" ] || rm -rf "$SOCK_DIR"
+  give_back
+}
+# Under sudo, the build tree and the demo's outputs go back to the user who ran sudo.
+give_back() {
+  [ -n "${SUDO_UID:-}" ] && [ "$(id -u)" -eq 0 ] || return 0
+  if [ -d "$BUILD" ]; then chown -R "$SUDO_UID:${SUDO_GID:-$SUDO_UID}" "$BUILD" 2>/dev/null || true; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -56,13 +68,14 @@ trap 'exit 130' INT TERM
 say "Dependencies and build"
 "$ROOT/scripts/setup.sh"
 [ "$(id -u)" -eq 0 ] || die "the demo needs root (network namespace, veth pairs, raw sockets): sudo $0"
-if [ ! -f "$BUILD/build.ninja" ]; then
-  meson setup "$BUILD" "$ROOT" >"$BUILD.setup.log" 2>&1 || { tail -20 "$BUILD.setup.log" >&2; die "meson setup failed"; }
-  rm -f "$BUILD.setup.log"
-fi
 mkdir -p "$RUN"
-meson compile -C "$BUILD" >"$RUN/build.log" 2>&1 || { tail -30 "$RUN/build.log" >&2; die "the build failed (log: $RUN/build.log)"; }
-note "built in $BUILD ($(( SECONDS - STARTED )) s so far)"
+if [ ! -f "$BUILD/build.ninja" ]; then
+  meson setup "$BUILD" "$ROOT" --buildtype=release -Dtests=false -Dfuzz=disabled >"$RUN/setup.log" 2>&1 ||
+    { tail -20 "$RUN/setup.log" >&2; die "meson setup failed (log: $RUN/setup.log)"; }
+fi
+meson compile -C "$BUILD" "${TARGETS[@]}" >"$RUN/build.log" 2>&1 ||
+  { tail -30 "$RUN/build.log" >&2; die "the build failed (log: $RUN/build.log)"; }
+note "built ${TARGETS[*]} in $BUILD ($(( SECONDS - STARTED )) s so far)"
 MCSNOOP=$BUILD/mcsnoop
 CTL=$BUILD/mcsnoopctl
 TOOLS=$BUILD/tools
@@ -100,7 +113,7 @@ for p in "${PORTS[@]}"; do
 done
 SOCK_DIR=$(mktemp -d /tmp/mcsnoop-demo.XXXXXX)
 SOCK=$SOCK_DIR/mcsnoop.sock
-sed -e "s#build/demo/out/#$RUN/out/#g" \
+sed -e "s#build-demo/demo/out/#$RUN/out/#g" \
     -e "s#^\(  socket:\).*#\1 $SOCK#" \
     -e "s#--file-prefix, mcsnoop-demo,#--file-prefix, mcsnoop-demo-$$,#" \
     "$ROOT/config/demo.yaml" >"$RUN/demo.yaml"

@@ -49,6 +49,17 @@ if [ "${SANITIZE:-1}" != 0 ]; then
   logs+=("$san_build/meson-logs/testlog.json")
 fi
 
+# Each skipped test with its reason (its "SKIP: ..." line), so that a test that could not run
+# says why here and not only in the meson log.
+/usr/bin/python3 - "${logs[@]}" <<'PY'
+import json, sys
+for path in sys.argv[1:]:
+    for line in open(path):
+        t = json.loads(line)
+        if t.get("result") == "SKIP":
+            why = [l for l in (t.get("stdout") or "").splitlines() if l.startswith("SKIP")]
+            print("skipped: {}: {}".format(t.get("name"), why[0] if why else "(no reason printed)"))
+PY
 # The closing line counts meson tests from the JSON logs (skips are not failures).
 read -r passed failed skipped < <(/usr/bin/python3 - "${logs[@]}" <<'PY'
 import json, sys

@@ -1,6 +1,6 @@
 // mcsnoop: an L2 switch on DPDK with IGMP/MLD snooping (RFC 4541).
 //
-//   mcsnoop -c CONFIG.yaml [--check] [-- EAL args...]
+//   mcsnoop -c CONFIG.yaml [--check] [-- EAL args...]   (options.hpp; mcsnoop(8))
 //
 // Exit codes: 0 clean stop (SIGINT/SIGTERM) or valid config with --check; 1 runtime failure;
 // 2 invalid config or usage.
@@ -10,6 +10,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -20,7 +21,13 @@
 #include <rte_lcore.h>
 #include <spdlog/spdlog.h>
 
+#include "capture.hpp"
+#include "eal_devices.hpp"
 #include "logging.hpp"
+#include "notify.hpp"
+#include "reload.hpp"
+#include "mcsnoop/version.hpp"
+#include "options.hpp"
 #include "mcsnoop/config/loader.hpp"
 #include "mcsnoop/control/control_plane.hpp"
 #include "mcsnoop/dataplane/dataplane.hpp"
@@ -29,54 +36,12 @@
 namespace {
 
 std::atomic<bool> g_stop{false};
+// SIGHUP: the control lcore reloads the configuration (ControlPlane::set_reload_trigger).
+std::atomic<bool> g_reload{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "set from a signal handler");
 
 void on_signal(int) { g_stop.store(true); }
-
-void usage(FILE* out) {
-  std::fputs(
-      "usage: mcsnoop -c CONFIG.yaml [--check] [-- EAL arguments...]\n"
-      "  -c, --config FILE   configuration (YAML, see docs/configuration.md)\n"
-      "      --check         validate the configuration and exit (0 valid, 2 invalid)\n"
-      "  -h, --help          this text\n"
-      "Arguments after -- are appended to dpdk.eal_args.\n",
-      out);
-}
-
-struct Args {
-  std::string config;
-  bool check = false;
-  std::vector<std::string> eal_extra;
-};
-
-int parse_args(int argc, char** argv, Args& a) {
-  for (int i = 1; i < argc; ++i) {
-    std::string s = argv[i];
-    if (s == "--") {
-      for (++i; i < argc; ++i) a.eal_extra.emplace_back(argv[i]);
-      break;
-    }
-    if ((s == "-c" || s == "--config") && i + 1 < argc) {
-      a.config = argv[++i];
-    } else if (s.rfind("--config=", 0) == 0) {
-      a.config = s.substr(9);
-    } else if (s == "--check") {
-      a.check = true;
-    } else if (s == "-h" || s == "--help") {
-      usage(stdout);
-      return 0;
-    } else {
-      std::fprintf(stderr, "mcsnoop: unknown argument '%s'\n", s.c_str());
-      usage(stderr);
-      return 2;
-    }
-  }
-  if (a.config.empty()) {
-    std::fputs("mcsnoop: -c CONFIG.yaml is required\n", stderr);
-    usage(stderr);
-    return 2;
-  }
-  return -1;
-}
+void on_hangup(int) { g_reload.store(true); }
 
 struct ControlLaunch {
   mcsnoop::control::ControlPlane* control;
@@ -91,8 +56,11 @@ int control_lcore_main(void* arg) {
 
 int main(int argc, char** argv) {
   using namespace mcsnoop;
-  Args args;
-  if (int rc = parse_args(argc, argv, args); rc >= 0) return rc;
+  const app::ParsedOptions parsed = app::parse_options(argc, argv);
+  std::fputs(parsed.out.c_str(), stdout);
+  std::fputs(parsed.err.c_str(), stderr);
+  if (parsed.exit_code != app::ParsedOptions::kContinue) return parsed.exit_code;
+  const app::Options& args = parsed.options;
 
   config::LoadResult loaded = config::load_file(args.config);
   for (const auto& w : loaded.warnings) std::fprintf(stderr, "warning: %s\n", w.to_string().c_str());
@@ -113,7 +81,11 @@ int main(int argc, char** argv) {
     return 2;
   }
   app::route_dpdk_log();
+  std::error_code ec;  // the absolute path, so that the log says which file whatever the cwd was
+  const std::filesystem::path config_path = std::filesystem::absolute(args.config, ec);
+  spdlog::info("mcsnoop {} starting: configuration {}", kVersion, ec ? args.config : config_path.string());
 
+  spdlog::info("{}", app::eal_device_args(cfg, args.eal_extra).note);
   std::vector<std::string> eal = app::make_eal_args(cfg, argv[0], args.eal_extra);
   std::vector<char*> eal_argv;
   for (auto& s : eal) eal_argv.push_back(s.data());
@@ -122,9 +94,11 @@ int main(int argc, char** argv) {
     spdlog::error("EAL initialisation failed: {} (dpdk.eal_args)", rte_strerror(rte_errno));
     return 1;
   }
+  app::start_packet_capture(eal);
 
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
+  std::signal(SIGHUP, on_hangup);  // before this, SIGHUP's default action ends the process
 
   int rc = 0;
   {
@@ -137,6 +111,15 @@ int main(int argc, char** argv) {
     std::array<uint8_t, 6> mac{};
     std::memcpy(mac.data(), dp->port_info(0).mac, 6);
     control::ControlPlane control(*dp, app::make_engine_config(cfg, mac));
+    // Live reload: `mcsnoopctl reload` and SIGHUP, both on the control lcore.
+    app::Reloader reloader(args.config, cfg, mac, control, app::notify_state);
+    // Both reopen logging.file first (logrotate), then reload.
+    auto reload = [&reloader](const char* trigger) {
+      if (std::string why; !app::reopen_logs(&why)) spdlog::warn("{}: logging.file: {}", trigger, why);
+      return reloader.reload(trigger);
+    };
+    control.set_reload_handler([reload](const nlohmann::json&) { return reload("mcsnoopctl").to_json(); });
+    control.set_reload_trigger(&g_reload, [reload] { reload("SIGHUP"); });
     if (!control.start(cfg.control.socket, &err)) {
       spdlog::error("control.socket: {}", err);
       dp.reset();
@@ -156,6 +139,7 @@ int main(int argc, char** argv) {
       }
       spdlog::info("mcsnoop ready: {} ports, {} VLANs, control socket {}", dp->port_count(), cfg.vlans.size(),
                    cfg.control.socket);
+      app::notify_ready("running");
       if (cfg.cores.control == rte_lcore_id()) {
         control.run(g_stop);
       } else {
@@ -170,6 +154,7 @@ int main(int argc, char** argv) {
         }
       }
     }
+    app::notify_stopping();
     spdlog::info("stopping");
     dp->shutdown();
     const unsigned in_use = dp->mbufs_in_use();
@@ -177,6 +162,7 @@ int main(int argc, char** argv) {
     else spdlog::info("stopped cleanly: all mbufs returned");
     control.server().close();
   }
+  app::stop_packet_capture();
   rte_eal_cleanup();
   return rc;
 }

@@ -1,5 +1,7 @@
 #include "wiring.hpp"
 
+#include "eal_devices.hpp"
+
 #include <algorithm>
 
 #include "mcsnoop/net/ethernet.hpp"
@@ -141,6 +143,8 @@ std::vector<std::string> make_eal_args(const config::Config& cfg, const std::str
                                        const std::vector<std::string>& extra) {
   std::vector<std::string> args{argv0};
   args.insert(args.end(), cfg.dpdk.eal_args.begin(), cfg.dpdk.eal_args.end());
+  const EalDeviceArgs devices = eal_device_args(cfg, extra);
+  args.insert(args.end(), devices.args.begin(), devices.args.end());
   args.insert(args.end(), extra.begin(), extra.end());
   return args;
 }

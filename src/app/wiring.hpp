@@ -24,7 +24,8 @@ uint32_t mft_capacity(const config::Config& cfg);
 // whose querier has no address6.
 snoop::EngineConfig make_engine_config(const config::Config& cfg, const std::array<uint8_t, 6>& switch_mac);
 
-// The EAL's argv: program name, dpdk.eal_args, then the command line's extra arguments.
+// The EAL's argv: program name, dpdk.eal_args, the device arguments of eal_device_args (the
+// PCI allow list), then the command line's extra arguments.
 std::vector<std::string> make_eal_args(const config::Config& cfg, const std::string& argv0,
                                        const std::vector<std::string>& extra);
 

@@ -92,7 +92,7 @@ std::optional<PortId> Config::find_port(std::string_view name) const {
 
 PortId Config::port_index(std::string_view name) const {
   if (auto p = find_port(name)) return *p;
-  throw std::out_of_range(detail::cat({"no port named '", name, "'"}));
+  throw std::out_of_range(detail::cat("no port named '", name, "'"));
 }
 
 const Vlan* Config::find_vlan(VlanId id) const {

@@ -1,5 +1,5 @@
-// Device string parsing (device_spec.hpp).
-#include "device_spec.hpp"
+// Device string parsing (mcsnoop/config/device_spec.hpp).
+#include "mcsnoop/config/device_spec.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -8,8 +8,11 @@
 
 #include "text.hpp"
 
-namespace mcsnoop::config::detail {
+namespace mcsnoop::config {
 namespace {
+
+using detail::cat;
+using detail::quoted;
 
 // Devargs whose value names a Linux network interface (net_af_packet, net_pcap, net_tap).
 constexpr std::string_view kInterfaceArgs[] = {"iface", "rx_iface", "rx_iface_in", "tx_iface"};
@@ -72,6 +75,30 @@ std::optional<std::vector<std::string_view>> split_args(std::string_view s) {
   return out;
 }
 
+// A key as rte_kvargs delimits it: anything but the separators and list brackets.
+bool is_key_char(char c) {
+  return c > ' ' && c < 0x7f && c != ',' && c != '=' && c != '[' && c != ']';
+}
+
+// One non-empty pair, "key", "key=" or "key=value".
+std::variant<DeviceArg, std::string> parse_arg(std::string_view arg) {
+  const size_t eq = arg.find('=');
+  const std::string_view key = arg.substr(0, eq);
+  if (key.empty()) return "bad device argument " + quoted(arg) + " (no key before '=')";
+  if (!std::all_of(key.begin(), key.end(), is_key_char)) {
+    return "bad device argument " + quoted(arg) + " (a key has no '[', ']' or control characters)";
+  }
+  DeviceArg out{std::string(key), std::nullopt};
+  if (eq == std::string_view::npos) return out;
+  const std::string_view value = arg.substr(eq + 1);
+  if (value.find('=') != std::string_view::npos) {
+    return "bad device argument " + quoted(arg) +
+           " (a value cannot contain '=': DPDK would take the text after the last '=' as the key)";
+  }
+  out.value = std::string(value);
+  return out;
+}
+
 void add_claim(std::vector<std::string>& claims, std::string claim) {
   if (std::find(claims.begin(), claims.end(), claim) == claims.end()) claims.push_back(std::move(claim));
 }
@@ -92,7 +119,7 @@ std::variant<DeviceSpec, std::string> parse_device(std::string_view text) {
     }
     spec.kind = DeviceSpec::Kind::Pci;
     spec.name = *pci;
-    spec.claims.push_back(cat({"PCI device ", spec.name}));
+    spec.claims.push_back(cat("PCI device ", spec.name));
   } else {
     if (name.empty() || !((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z')) ||
         !std::all_of(name.begin(), name.end(), is_name_char)) {
@@ -101,30 +128,40 @@ std::variant<DeviceSpec, std::string> parse_device(std::string_view text) {
     }
     spec.kind = DeviceSpec::Kind::Vdev;
     spec.name = std::string(name);
-    spec.claims.push_back(cat({"vdev ", spec.name}));
+    spec.claims.push_back(cat("vdev ", spec.name));
   }
   if (comma == std::string_view::npos) return spec;
 
   const auto args = split_args(text.substr(comma + 1));
   if (!args) return std::string("unbalanced brackets in the device arguments");
   for (std::string_view arg : *args) {
-    const size_t eq = arg.find('=');
-    const std::string_view key = arg.substr(0, eq);
-    if (key.empty() || !std::all_of(key.begin(), key.end(), is_name_char)) {
-      return "bad device argument " + quoted(arg) + " (expected key=value)";
+    if (arg.empty()) continue;  // "a=1,,b=2" or a trailing comma: rte_kvargs skips it
+    auto parsed = parse_arg(arg);
+    if (auto* why = std::get_if<std::string>(&parsed)) return *why;
+    DeviceArg& a = spec.args.emplace_back(std::move(std::get<DeviceArg>(parsed)));
+    if (spec.args.size() > kMaxDeviceArgs) {
+      return "more than " + std::to_string(kMaxDeviceArgs) + " device arguments (DPDK's limit)";
     }
-    if (eq == std::string_view::npos) continue;  // a flag argument
-    const std::string_view value = arg.substr(eq + 1);
+    if (!a.value) continue;  // a bare key (a flag)
     const bool names_interface =
-        std::find(std::begin(kInterfaceArgs), std::end(kInterfaceArgs), key) != std::end(kInterfaceArgs);
-    const bool names_file = std::find(std::begin(kFileArgs), std::end(kFileArgs), key) != std::end(kFileArgs);
-    if ((names_interface || names_file) && value.empty()) {
-      return "device argument " + quoted(key) + " has no value";
+        std::find(std::begin(kInterfaceArgs), std::end(kInterfaceArgs), a.key) != std::end(kInterfaceArgs);
+    const bool names_file = std::find(std::begin(kFileArgs), std::end(kFileArgs), a.key) != std::end(kFileArgs);
+    if ((names_interface || names_file) && a.value->empty()) {
+      return "device argument " + quoted(a.key) + " has no value";
     }
-    if (names_interface) add_claim(spec.claims, cat({"interface ", value}));
-    if (names_file) add_claim(spec.claims, cat({"pcap file ", value}));
+    if (names_interface) add_claim(spec.claims, cat("interface ", *a.value));
+    if (names_file) add_claim(spec.claims, cat("pcap file ", *a.value));
   }
   return spec;
 }
 
-}  // namespace mcsnoop::config::detail
+}  // namespace mcsnoop::config
+
+namespace mcsnoop::config {
+
+bool looks_like_kernel_interface(const DeviceSpec& spec) {
+  return spec.kind == DeviceSpec::Kind::Vdev && spec.args.empty() &&
+         spec.name.find('_') == std::string::npos;
+}
+
+}  // namespace mcsnoop::config

@@ -141,7 +141,7 @@ EalLcores parse_eal_lcores(const std::vector<std::string>& args) {
     if (arg == "-l" || arg == "-c" || arg == "--lcores") {
       option = arg;
       if (i + 1 >= args.size()) {
-        result.error = detail::cat({arg, " needs a value"});
+        result.error = detail::cat(arg, " needs a value");
         result.error_arg = i;
         return result;
       }
@@ -159,7 +159,7 @@ EalLcores parse_eal_lcores(const std::vector<std::string>& args) {
     }
 
     if (!first_option.empty()) {
-      result.error = detail::cat({"only one of -l, -c and --lcores may be given (", first_option, " is already)"});
+      result.error = detail::cat("only one of -l, -c and --lcores may be given (", first_option, " is already)");
       result.error_arg = value_index;
       return result;
     }
@@ -175,8 +175,8 @@ EalLcores parse_eal_lcores(const std::vector<std::string>& args) {
       ok = parse_lcore_map(value, set);
     }
     if (!ok) {
-      result.error = detail::cat({"cannot read ", option, " value '", value, "' (lcore ids 0-",
-                                  std::to_string(kMaxLcores - 1), ")"});
+      result.error = detail::cat("cannot read ", option, " value '", value, "' (lcore ids 0-",
+                                  std::to_string(kMaxLcores - 1), ")");
       result.error_arg = value_index;
       return result;
     }

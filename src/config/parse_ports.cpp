@@ -3,7 +3,7 @@
 #include <charconv>
 #include <string>
 
-#include "device_spec.hpp"
+#include "mcsnoop/config/device_spec.hpp"
 #include "sections.hpp"
 #include "text.hpp"
 
@@ -143,6 +143,22 @@ void read_router_guard(MapReader& map, Port& port, Diagnostics& diag) {
   port.router_guard = *v;
 }
 
+// What the EAL will make of the device: a PCI port needs the PCI bus (no --no-pci); a bare
+// name such as eth1 is almost certainly a kernel interface, which DPDK cannot open by name.
+void check_device_kind(const DeviceSpec& spec, const Field& f, ParseState& st) {
+  if (spec.kind == DeviceSpec::Kind::Pci && st.eal_no_pci) {
+    st.diag.error(f.line, f.path,
+                  "PCI device " + spec.name +
+                      " cannot be opened: dpdk.eal_args has --no-pci (remove it to use PCI ports)");
+  }
+  if (looks_like_kernel_interface(spec)) {
+    st.diag.warning(f.line, f.path,
+                    quoted(spec.name) + " looks like a Linux interface name, not a DPDK device: use its PCI " +
+                        "address after binding it to vfio-pci (ethtool -i " + spec.name +
+                        " shows it), or net_af_packetN,iface=" + spec.name + " to use it through the kernel");
+  }
+}
+
 void parse_port(const Field& item, size_t index, ParseState& st, std::vector<Claim>& claims) {
   Diagnostics& diag = st.diag;
   Port& port = st.cfg.ports.emplace_back();
@@ -171,6 +187,7 @@ void parse_port(const Field& item, size_t index, ParseState& st, std::vector<Cla
       if (auto* why = std::get_if<std::string>(&spec)) {
         diag.error(device_f->line, device_f->path, *why);
       } else {
+        check_device_kind(std::get<DeviceSpec>(spec), *device_f, st);
         for (const std::string& what : std::get<DeviceSpec>(spec).claims) {
           auto holder = std::find_if(claims.begin(), claims.end(), [&](const Claim& c) { return c.what == what; });
           if (holder != claims.end()) {

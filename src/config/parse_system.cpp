@@ -1,5 +1,6 @@
 // The sections about the process rather than the switch: dpdk, cores, mac_table, control,
 // logging.
+#include <algorithm>
 #include <string>
 
 #include "sections.hpp"
@@ -39,8 +40,8 @@ class LcoreAssigner {
   bool assign(unsigned lcore, const std::string& path, int line) {
     if (st_.eal_lcores && !st_.eal_lcores->test(lcore)) {
       st_.diag.error(line, path,
-                     cat({"lcore ", std::to_string(lcore), " is not in the EAL lcore list (", st_.eal_lcores_text,
-                          " in dpdk.eal_args enables ", lcore_list_text(*st_.eal_lcores), ")"}));
+                     cat("lcore ", std::to_string(lcore), " is not in the EAL lcore list (", st_.eal_lcores_text,
+                          " in dpdk.eal_args enables ", lcore_list_text(*st_.eal_lcores), ")"));
       return false;
     }
     for (const auto& [other, other_path] : assigned_) {
@@ -101,6 +102,7 @@ void parse_dpdk(const std::optional<Field>& f, ParseState& st) {
     args.push_back(item.node.Scalar());
   }
   if (!ok) return;
+  st.eal_no_pci = std::find(args.begin(), args.end(), "--no-pci") != args.end();
   EalLcores lcores = parse_eal_lcores(args);
   if (!lcores.error.empty()) {
     const Field& bad = (*items)[lcores.error_arg];

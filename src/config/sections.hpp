@@ -27,6 +27,8 @@ struct ParseState {
   // From dpdk.eal_args: the lcores the EAL will run, and the argument text that set them.
   std::optional<LcoreSet> eal_lcores;
   std::string eal_lcores_text;
+  // dpdk.eal_args has --no-pci: the EAL sees no PCI device, so a PCI port cannot open.
+  bool eal_no_pci = false;
 
   // Per entry of cfg.ports (one per list item, valid or not, so indices match the file).
   struct PortState {

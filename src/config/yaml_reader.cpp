@@ -150,7 +150,7 @@ void MapReader::finish() {
     }
     std::string msg = "unknown key";
     if (!best.empty()) {
-      msg += cat({" (did you mean '", best, "'?)"});
+      msg += cat(" (did you mean '", best, "'?)");
     } else {
       std::vector<std::string_view> names(known_.begin(), known_.end());
       msg += " (known keys" + std::string(path_.empty() ? "" : " here") + ": " + join(names) + ")";

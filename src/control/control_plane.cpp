@@ -124,6 +124,7 @@ unsigned ControlPlane::poll_once(uint64_t now_ms) {
   unsigned work = drain_punts();
   work += drain_learns();
   work += watch_guard();
+  work += check_reload_trigger();
   if (engine_.next_deadline() <= snoop::Ms(now_ms)) {
     actions_.clear();
     engine_.advance(snoop::Ms(now_ms), actions_);

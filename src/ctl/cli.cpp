@@ -67,6 +67,9 @@ std::variant<Invocation, UsageError> parse_command_line(std::span<const std::str
     if (words.size() > 3) return UsageError{"unexpected argument '" + std::string(words[3]) + "'"};
     inv.action = Invocation::Action::kPortEnable;
     inv.port = words[2];
+  } else if (words[0] == "reload") {
+    if (words.size() > 1) return UsageError{"unexpected argument '" + std::string(words[1]) + "'"};
+    inv.action = Invocation::Action::kReload;
   } else if (words[0] != "show") {
     return UsageError{"unknown command '" + std::string(words[0]) + "'"};
   } else if (auto err = parse_show(words, inv)) {
@@ -84,7 +87,8 @@ std::variant<Invocation, UsageError> parse_command_line(std::span<const std::str
 std::string usage_synopsis() {
   return "Usage: mcsnoopctl [-s SOCKET] show " + topic_list("|") + " [--json]\n"
          "       mcsnoopctl [-s SOCKET] port enable NAME [--json]\n"
-         "       mcsnoopctl -h|--help\n";
+         "       mcsnoopctl [-s SOCKET] reload [--json]\n"
+         "       mcsnoopctl -h|--help|--version\n";
 }
 
 std::string usage_text() {
@@ -98,6 +102,7 @@ std::string usage_text() {
     text += "  " + name + std::string(v.summary) + "\n";
   }
   text += "  port enable NAME  reopen a port BPDU guard has shut\n";
+  text += "  reload            re-read the configuration file (as SIGHUP); exit 1 if refused\n";
   text +=
       "\n"
       "Options:\n"
@@ -106,6 +111,7 @@ std::string usage_text() {
       "                  else " + std::string(mgmt::kDefaultSocketPath) + ")\n"
       "  --json          print the reply as JSON instead of a table\n"
       "  -h, --help      print this help\n"
+      "  --version       print the version of mcsnoopctl\n"
       "\n"
       "Exit status: 0 success, 1 the switch cannot be reached (or failed the request),\n"
       "2 usage error.\n";

@@ -1,5 +1,6 @@
 // mcsnoopctl's command line:  mcsnoopctl [-s SOCKET] show TOPIC [--json]
-//                            mcsnoopctl [-s SOCKET] port enable NAME [--json]  |  -h/--help
+//                            mcsnoopctl [-s SOCKET] port enable NAME [--json]
+//                            mcsnoopctl [-s SOCKET] reload [--json]  |  -h/--help
 //
 // Pure functions: thread-safe.
 #pragma once
@@ -12,7 +13,7 @@
 namespace mcsnoop::ctl {
 
 struct Invocation {
-  enum class Action { kShow, kHelp, kPortEnable };
+  enum class Action { kShow, kHelp, kPortEnable, kReload };
   Action action = Action::kShow;
   std::string socket_path;  // -s, else $MCSNOOP_SOCKET if set and non-empty, else the default
   std::string topic;        // word after `show`; one of views()

@@ -11,6 +11,7 @@
 #include "ctl/control_client.hpp"
 #include "ctl/views.hpp"
 #include "mcsnoop/mgmt/protocol.hpp"
+#include "mcsnoop/version.hpp"
 
 namespace {
 
@@ -47,8 +48,54 @@ int run_port_enable(const ctl::Invocation& inv) {
   return std::cout ? kExitOk : kExitUnreachable;
 }
 
+// One line per change (or error) of a reload reply; {key, old, new} objects.
+void print_changes(const nlohmann::json& list, std::ostream& out, const char* prefix) {
+  if (!list.is_array()) return;
+  for (const nlohmann::json& c : list) {
+    if (!c.is_object()) continue;
+    out << prefix << c.value("key", "?") << ": " << c.value("old", "?") << " -> " << c.value("new", "?") << '\n';
+  }
+}
+
+// `reload`: what changed, or why nothing did (exit 1, the switch keeps its configuration).
+int run_reload(const ctl::Invocation& inv) {
+  // The switch reads and validates the file and republishes what changed: more than a `show`.
+  constexpr std::chrono::milliseconds kReloadTimeout{15'000};
+  const ctl::Reply reply = ctl::request(inv.socket_path, nlohmann::json{{"command", "reload"}}, kReloadTimeout);
+  if (reply.status == ctl::Reply::Status::kUnreachable) {
+    std::cerr << "mcsnoopctl: cannot reach mcsnoop at " << inv.socket_path << ": " << reply.error << '\n';
+    return kExitUnreachable;
+  }
+  if (reply.status == ctl::Reply::Status::kFailed) {
+    std::cerr << "mcsnoopctl: mcsnoop at " << inv.socket_path << " failed 'reload': " << reply.error << '\n';
+    return kExitUnreachable;
+  }
+  const nlohmann::json& d = reply.data;
+  const bool applied = d.is_object() && d.value("applied", false);
+  if (inv.json) {
+    std::cout << d.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  } else if (applied) {
+    const nlohmann::json changes = d.value("changes", nlohmann::json::array());
+    if (changes.empty()) std::cout << "reload: applied, nothing changed\n";
+    else std::cout << "reload: applied " << changes.size() << (changes.size() == 1 ? " change\n" : " changes\n");
+    print_changes(changes, std::cout, "  ");
+  } else {
+    std::cerr << "reload: refused, the running configuration is kept\n";
+    const nlohmann::json errors = d.is_object() ? d.value("errors", nlohmann::json::array()) : nlohmann::json();
+    if (errors.is_array()) {
+      for (const nlohmann::json& e : errors) {
+        if (e.is_string()) std::cerr << "  " << e.get<std::string>() << '\n';
+      }
+    }
+  }
+  std::cout.flush();
+  if (!applied) return kExitUnreachable;  // contract: 1 when refused
+  return std::cout ? kExitOk : kExitUnreachable;
+}
+
 int run(const ctl::Invocation& inv) {
   if (inv.action == ctl::Invocation::Action::kPortEnable) return run_port_enable(inv);
+  if (inv.action == ctl::Invocation::Action::kReload) return run_reload(inv);
   const ctl::View& view = *ctl::find_view(inv.topic);
   const ctl::Reply reply = ctl::request(inv.socket_path, view.command, kTimeout);
   switch (reply.status) {
@@ -82,6 +129,11 @@ int run(const ctl::Invocation& inv) {
 
 int main(int argc, char** argv) {
   const std::vector<std::string_view> args(argv + std::min(argc, 1), argv + argc);
+  // Before the command line proper: `mcsnoopctl --version` needs no switch and no socket.
+  if (args.size() == 1 && args[0] == "--version") {
+    std::cout << "mcsnoopctl " << kVersion << '\n';
+    return kExitOk;
+  }
   const char* env_socket = std::getenv(std::string(mgmt::kSocketEnvVar).c_str());
   const auto parsed = ctl::parse_command_line(args, env_socket);
 

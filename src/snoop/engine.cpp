@@ -266,31 +266,7 @@ void Engine::start(Ms now, Actions& out) {
     }
     if (!vs.cfg.snooping) continue;
     for (const StaticGroup& sg : vs.cfg.static_groups) {
-      const FamilyState& fs = vs.of(sg.group.family());
-      if (!fs.active || !sg.group.is_multicast() || sg.group.is_unsnoopable_group()) continue;
-      if (sg.source && (sg.source->family() != sg.group.family() || sg.source->is_multicast() ||
-                        sg.source->is_unspecified())) {
-        continue;
-      }
-      Group* g = im.find_group(vs.cfg.id, sg.group);
-      if (g == nullptr) g = im.create_group(vs, sg.group, /*learned=*/false);
-      if (g == nullptr) continue;
-      const bool was_static = !g->static_star.empty() || !g->static_sources.empty();
-      const PortMask ports = sg.ports & vs.cfg.members;
-      if (!sg.source) {
-        g->static_star |= ports;
-      } else {
-        const SourcePorts* it = std::lower_bound(g->static_sources.begin(), g->static_sources.end(), *sg.source,
-                                                 [](const SourcePorts& s, const net::IpAddr& a) { return s.addr < a; });
-        const auto pos = static_cast<uint32_t>(it - g->static_sources.begin());
-        const bool present = it != g->static_sources.end() && it->addr == *sg.source;
-        // The list holds one entry per configured static source: it cannot reach kMaxSize.
-        if (present || g->static_sources.insert(pos, SourcePorts{*sg.source, PortMask()})) {
-          g->static_sources[pos].ports |= ports;
-        }
-      }
-      if (!was_static && (!g->static_star.empty() || !g->static_sources.empty())) im.mark_static(*g);
-      im.settle_group(*g, true, now, out);
+      if (Group* g = im.add_static(vs, sg)) im.settle_group(*g, true, now, out);
     }
   }
 }

@@ -289,6 +289,21 @@ struct Engine::Impl {
   PortMask source_ports(const Group& g, const net::IpAddr& s) const;  // without router ports
   void collect_sources(const Group& g);                                // into all_sources
 
+  // ---- static entries and live reconfiguration (reconfigure.cpp)
+  // Adds the static entry `sg` to its group (created when missing) and returns the group, not
+  // yet settled; nullptr when the entry does not apply (family not snooped, not a snoopable
+  // group, bad source) or no group could be made.
+  Group* add_static(VlanState& vs, const StaticGroup& sg);
+  // Removes every static entry of `g`; the group counts as learned again (not yet settled).
+  void clear_static(Group& g);
+  bool same_shape(const EngineConfig& next) const;  // same ports, VLANs and VLAN members
+  void reconfigure_family(VlanState& vs, FamilyState& fs, Actions& out);
+  void reconfigure_querier(VlanState& vs, FamilyState& fs, const VlanConfig& before, Ms now);
+  void reconfigure_statics(VlanState& vs, Ms now, Actions& out);
+  void flush_family(VlanState& vs, FamilyState& fs, Actions& out);
+  // The router ports pinned by configuration (multicast_router: always, not guarded).
+  PortMask fixed_routers(const VlanConfig& vc) const;
+
   // ---- timers and links (expiry.cpp)
   void arm_group(Group& g);
   void run_group_timers(Group& g, Ms now, Actions& out);

@@ -56,6 +56,9 @@ class BridgeMonitor {
   uint64_t macs_refused(PortId port) const { return refused_[port]; }
   const BridgeCounters& counters() const { return counters_; }
 
+  // A live reload's mac_table.move_limit: from the next move on.
+  void set_move_limit(uint32_t limit) { move_limit_ = limit; }
+
  private:
   struct MoveSlot {
     uint64_t key = 0;        // l2::MacKey word; 0 = empty

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -93,7 +94,23 @@ class ControlPlane {
   size_t mft_retry_limit() const { return mft_retry_limit_; }
   mgmt::ControlServer& server() { return server_; }
 
+  // ---- live reload (reload.cpp) ------------------------------------------------------------
+  // Takes over the run-time settings of a reloaded configuration without losing state: the
+  // engine's (Engine::reconfigure; its forwarding changes and queries are applied at once), the
+  // data plane's (Dataplane::reconfigure), the MAC move limit and the MRD solicitation VLANs.
+  // Returns false with *err and changes nothing when `engine` has other ports, VLANs or VLAN
+  // members than the running switch (the caller refuses those as restart-required first).
+  bool reconfigure(const snoop::EngineConfig& engine, const dataplane::SwitchSpec& spec, std::string* err);
+  // Registers the `reload` command of the control socket; `handler` runs on the control lcore
+  // inside poll() (it may call reconfigure()).
+  void set_reload_handler(mgmt::ControlServer::Handler handler);
+  // SIGHUP: the signal handler sets `*flag`; poll_once() clears it and calls `on_request` on
+  // the control lcore. `flag` must outlive the ControlPlane.
+  void set_reload_trigger(std::atomic<bool>* flag, std::function<void()> on_request);
+
  private:
+  // Runs the SIGHUP reload when its flag is set; returns 1 when it did.
+  unsigned check_reload_trigger();
   unsigned drain_punts();
   unsigned drain_learns();
   void handle_control_frame(rte_mbuf* m);
@@ -171,6 +188,8 @@ class ControlPlane {
   uint64_t next_housekeeping_ = 0;
   uint64_t next_socket_poll_ = 0;
   bool started_ = false;
+  std::atomic<bool>* reload_flag_ = nullptr;   // set_reload_trigger()
+  std::function<void()> reload_on_flag_;
 };
 
 }  // namespace mcsnoop::control

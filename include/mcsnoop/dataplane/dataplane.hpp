@@ -60,6 +60,14 @@ class Dataplane {
   // Afterwards mbufs_in_use() is 0 unless something leaked. Idempotent; the destructor calls it.
   void shutdown();
 
+  // Live reload (reconfigure.cpp), control lcore only: takes over the settings of `next` a
+  // running switch may change (each VLAN's snooping flags; each port's punt rate, reserved
+  // addresses, BPDU mode, storm control, MAC limit; the MAC move limit) into spec(), the
+  // workers' ForwardingState and the MAC table. The caller has checked that `next` has the
+  // same ports, VLANs and lcores; other fields of `next` are ignored. A lowered MAC limit keeps
+  // the addresses already learned and refuses new ones.
+  void reconfigure(const SwitchSpec& next);
+
   unsigned port_count() const { return static_cast<unsigned>(ports_.size()); }
   const PortInfo& port_info(PortId p) const { return ports_[p]; }
   ForwardingState& state() { return *state_; }

@@ -11,6 +11,10 @@
 //     misses nothing but keys that were in the middle of changing anyway.
 //   - which ports BPDU guard has shut (PortState::shut and the shut_ports() mask): a worker sets
 //     them when a guarded port receives a BPDU, the control lcore clears them (`port enable`).
+//   - the settings a live reload changes (ForwardingState::reconfigure, reconfigure.cpp): each
+//     VLAN's snoop_igmp/snoop_mld, each port's forward_reserved, bpdu and storm control limits,
+//     and the rates of its policers. Workers read them as plain values (the atomics' implicit
+//     loads, a plain MOV on x86); a frame in flight during a reload sees the old or the new value.
 // The per-port policers (punt, storm control) are shared by every lcore: see token_bucket.hpp.
 #pragma once
 
@@ -45,12 +49,13 @@ struct PortState {
   VlanId native_vlan = 0;               // trunk; 0 = untagged frames are dropped
   std::bitset<kVlanCount> tagged_vlans; // trunk: VLANs accepted and sent tagged
   std::atomic<bool> link_up{false};
-  // Bridge protection (static): reserved addresses relayed (bit b: 01:80:C2:00:00:0b), what a
-  // BPDU does, and the storm control limits by StormClass (packets/s, 0 = off).
-  uint16_t forward_reserved = 0;
-  BpduMode bpdu = BpduMode::Flood;
-  bool storm_on = false;  // any limit set
-  uint32_t storm_pps[kStormClasses] = {};
+  // Bridge protection (changed by a reload only): reserved addresses relayed (bit b:
+  // 01:80:C2:00:00:0b), what a BPDU does, and the storm control limits by StormClass
+  // (packets/s, 0 = off).
+  std::atomic<uint16_t> forward_reserved{0};
+  std::atomic<BpduMode> bpdu{BpduMode::Flood};
+  std::atomic<bool> storm_on{false};  // any limit set
+  std::atomic<uint32_t> storm_pps[kStormClasses] = {};
   // Shut by BPDU guard: nothing received is forwarded, nothing is sent to it.
   std::atomic<bool> shut{false};
 
@@ -68,8 +73,8 @@ struct alignas(64) VlanState {
   PortMask members;                     // ports carrying the VLAN
   PortMask untagged;                    // members where it leaves untagged (access, trunk native)
   bool exists = false;
-  bool snoop_igmp = false;
-  bool snoop_mld = false;
+  std::atomic<bool> snoop_igmp{false};  // changed by a reload only
+  std::atomic<bool> snoop_mld{false};
   std::array<std::atomic<uint64_t>, 2> unregistered{};  // by net::Family: V4 = 0, V6 = 1
   std::array<std::atomic<bool>, 2> has_source_entries{};  // by net::Family
 
@@ -118,6 +123,11 @@ class ForwardingState {
     return true;
   }
   PortPolicers& policers(PortId p) { return policers_[p]; }
+
+  // Control lcore only, after the workers started: takes over the settings of `next` that a
+  // live reload may change (see above: snooping flags, bridge protection, policer rates), for
+  // ports and VLANs that exist (`next` has the same ports and VLANs; others are ignored).
+  void reconfigure(const SwitchSpec& next, uint64_t tsc_hz);
 
   // Control lcore only: whether the MFT holds (S,G) keys of `family` in `vlan`.
   void set_has_source_entries(VlanId vlan, unsigned family, bool any) {

@@ -296,6 +296,26 @@ class Engine {
   const PortCounters& port_counters(PortId port) const;
   Footprint footprint() const;
 
+  // ---- live reconfiguration (reconfigure.cpp) ------------------------------------------------
+  // Takes over `next` after start() without losing state: learned memberships, router ports,
+  // the querier election and timers running keep going. The forwarding changes and queries the
+  // new settings cause are appended to `out` like those of any other call:
+  //  * per port: router mode and router guard (a port that may no longer be a router loses its
+  //    learned role at once), fast_leave, flood_unregistered, flood_reports and the limits
+  //    (a lowered limit keeps what is held and refuses what is new until usage falls below it);
+  //  * per VLAN: snooping and mld on/off (off: the family's groups, router ports and querier
+  //    state are dropped and its multicast floods; on: snooping starts as at start()), timers
+  //    (running timers keep their deadlines; new ones use the new values; our next general
+  //    query comes no later than one new query interval), the unregistered policy, querier
+  //    settings (enabled: startup queries as at start(); a new address takes part in the
+  //    election from now), static groups (added and removed), max_groups, mrd_solicit;
+  //  * the table's max_groups and max_sources.
+  // Returns false and changes nothing when `next` has other ports, other VLANs or other VLAN
+  // members than the running configuration (those need a restart). hash_key is ignored.
+  bool reconfigure(const EngineConfig& next, Ms now, Actions& out);
+  // The configuration in force (the constructor's, or the last one reconfigure() took).
+  const EngineConfig& config() const;
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

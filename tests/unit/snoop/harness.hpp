@@ -252,7 +252,8 @@ class EngineTest : public ::testing::Test {
   std::vector<QueryToSend> sent;   // every query the engine asked for, in order
   unsigned noop_updates = 0;
 
- private:
+ protected:
+  // Mirrors `out` into fib/unreg/sent (every helper above calls it after the engine).
   void absorb() {
     for (const FwdUpdate& u : out.fwd) {
       FibKey k{u.vlan, u.group, u.source};

@@ -1,0 +1,54 @@
+// Reading a port's `device` string: a PCI address or a DPDK vdev spec, with its devargs.
+//
+// The loader uses it to refuse two ports that would open the same device or the same host
+// resource (a Linux interface behind net_af_packet/net_pcap/net_tap, a pcap file), which DPDK
+// would otherwise report late and obscurely, or not at all; the app uses it to put PCI ports on
+// the EAL allow list.
+//
+// Device arguments follow DPDK's rte_kvargs (22.11): pairs separated by commas outside square
+// brackets, each `key=value` or a bare `key`; empty pairs are ignored; a key is any run of
+// characters other than `,` `=` `[` `]` and white space (so hyphenated keys such as `no-rx`
+// are fine); a value may hold bracketed lists with commas (`representor=[0,1-3]`). Refused,
+// although rte_kvargs tokenises them, because no PMD could mean them: an empty key (`=x`),
+// an `=` inside a value (rte_kvargs would silently take the text after the last `=` as the
+// key), unbalanced brackets, more than 32 pairs (RTE_KVARGS_MAX; rte_kvargs fails).
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace mcsnoop::config {
+
+// One device argument, as rte_kvargs would hand it to the PMD.
+struct DeviceArg {
+  std::string key;
+  std::optional<std::string> value;  // nullopt for a bare key (`persist`)
+  bool operator==(const DeviceArg&) const = default;
+};
+
+struct DeviceSpec {
+  enum class Kind { Pci, Vdev };
+  Kind kind = Kind::Vdev;
+  std::string name;  // normalised PCI address (0000:03:00.0) or the vdev name (net_pcap0)
+  std::vector<DeviceArg> args;
+  // Host resources the device holds exclusively, spelled for people ("PCI device 0000:03:00.0",
+  // "vdev net_pcap0", "interface sw-h1", "pcap file /tmp/in.pcap"): no two ports may share one.
+  std::vector<std::string> claims;
+};
+
+inline constexpr size_t kMaxDeviceArgs = 32;  // RTE_KVARGS_MAX
+
+// The spec, or a sentence saying what is wrong with `text`.
+std::variant<DeviceSpec, std::string> parse_device(std::string_view text);
+
+// True when a device name without arguments looks like a Linux interface name (eth1, ens1f0,
+// enp3s0, eno1, wlan0) rather than a DPDK device: DPDK's vdev drivers are all named with an
+// underscore (net_pcap, net_af_packet, eth_ring), kernel interface names usually have none.
+bool looks_like_kernel_interface(const DeviceSpec& spec);
+
+}  // namespace mcsnoop::config
