@@ -18,7 +18,8 @@ struct CaseOptions {
   CommonOptions common;
   uint32_t frames = 0;          // source pcap frames; 0 = the case's default
   unsigned samples = 200;       // join-latency samples
-  unsigned churn_rate = 10000;  // membership changes per second (mcast-churn)
+  unsigned churn_rate = 10000;  // membership changes per second (mcast-churn, mcast-punt-load)
+  unsigned stage_windows = 1;   // extra switch windows with per-stage cycle accounting on
 };
 
 struct CaseInfo {

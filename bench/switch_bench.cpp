@@ -1,7 +1,7 @@
 // switch_bench: mcsnoop's forwarding throughput and join latency, measured in-process on the
 // real data plane and control plane against the io-forward ceiling of the same ports.
 //
-//   switch_bench --case NAME [--frames N] [--samples N] [--churn-rate N]
+//   switch_bench --case NAME [--frames N] [--samples N] [--churn-rate N] [--stage-windows N]
 //                [--windows N] [--window-ms MS] [--warmup-ms MS] [--prefix P] [--workdir DIR]
 //                [-- EAL arguments]
 //   switch_bench --list
@@ -32,6 +32,7 @@ const std::vector<CaseInfo>& case_list() {
       {"mcast-g1000-fo1-pcap100k", "1,000 groups on the 100,000-frame source (scaling reference)"},
       {"mcast-g1000-fo4", "multicast over 1,000 groups, every group on 4 sinks (input rate)"},
       {"mcast-churn", "1,000 groups while 10,000 membership changes/s take the punt path"},
+      {"mcast-punt-load", "1,000 groups with and without 10,000 reports/s from another port (punt path)"},
       {"join-latency", "report in to the first frame of the group out, under full load"},
       {"l2-learn", "ever-new source MACs, each followed by frames to it: learned MACs/s, floods (0)"},
   };
@@ -52,7 +53,7 @@ using namespace mcsnoop::bench;
 
 void usage(FILE* out) {
   std::fputs(
-      "usage: switch_bench --case NAME [--frames N] [--samples N] [--churn-rate N]\n"
+      "usage: switch_bench --case NAME [--frames N] [--samples N] [--churn-rate N] [--stage-windows N]\n"
       "                    [--windows N] [--window-ms MS] [--warmup-ms MS] [--prefix P]\n"
       "                    [--workdir DIR] [-- EAL arguments]\n"
       "       switch_bench --list\n",
@@ -96,6 +97,8 @@ int main(int argc, char** argv) {
       ok = parse_unsigned(rest[++i], opts.samples) && opts.samples > 0;
     } else if (a == "--churn-rate" && has_value) {
       ok = parse_unsigned(rest[++i], opts.churn_rate) && opts.churn_rate > 0;
+    } else if (a == "--stage-windows" && has_value) {
+      ok = parse_unsigned(rest[++i], opts.stage_windows);
     } else {
       ok = false;
     }

@@ -15,6 +15,8 @@
 
 #include <unistd.h>
 
+#include <rte_cycles.h>
+
 #include "cases.hpp"
 #include "mcsnoop/l2/mac_table.hpp"
 #include "mcsnoop/mft/mft.hpp"
@@ -38,6 +40,8 @@ struct ThroughputSpec {
   bool unknown_dst;      // unicast: destinations not learned, so every frame floods (to the one sink)
   bool storm;            // storm control on the source, every class, far above the offered rate:
                          // what the check costs when nothing is dropped
+  bool punt_load = false;  // reports (refreshes, no MFT change) through the host port's punt path
+                           // in every other switch window: the data path with and without them
 };
 
 // 8,192 frames keep the source's own working set (one 2 KB mbuf per pcap frame, replayed by
@@ -57,11 +61,12 @@ constexpr ThroughputSpec kSpecs[] = {
     {"l2-unknown-unicast", Traffic::Unicast, kUnicastHosts, 1, kSmallPcap, false, 0, true, false},
     {"l2-unknown-unicast-storm", Traffic::Unicast, kUnicastHosts, 1, kSmallPcap, false, 0, true, true},
     {"mcast-g1-fo1", Traffic::Multicast, 1, 1, kSmallPcap, false, 0, false, false},
-    {"mcast-g1000-fo1", Traffic::Multicast, 1000, 1, kSmallPcap, false, 0.5, false, false},
+    {"mcast-g1000-fo1", Traffic::Multicast, 1000, 1, kSmallPcap, false, 0.55, false, false},
     {"mcast-g100000-fo1", Traffic::Multicast, 100000, 1, kLargePcap, false, 0, false, false},
     {"mcast-g1000-fo1-pcap100k", Traffic::Multicast, 1000, 1, kLargePcap, false, 0, false, false},
     {"mcast-g1000-fo4", Traffic::Multicast, 1000, 4, kSmallPcap, false, 0.3, false, false},
     {"mcast-churn", Traffic::Multicast, 1000, 1, kSmallPcap, true, 0, false, false},
+    {"mcast-punt-load", Traffic::Multicast, 1000, 1, kSmallPcap, true, 0, false, false, true},
 };
 // The storm cases' limit: far above what one lcore forwards, so every frame passes the bucket.
 constexpr uint32_t kStormPps = 100'000'000;
@@ -74,10 +79,13 @@ const ThroughputSpec* find_spec(const std::string& name) {
 
 // Sends 10,000 (by default) membership changes per second through the host port's RX path:
 // joins of groups the host is not in and leaves (fast leave: pruned at once) of groups it is
-// in, sweeping over kChurnGroups groups. Runs only while the switch runs.
+// in, sweeping over kChurnGroups groups. With `refresh_only` every message is a report (after
+// the first kChurnGroups, each one refreshes a membership: punt, engine, no MFT change). Runs
+// only while the switch runs.
 class ChurnDriver {
  public:
-  ChurnDriver(SwitchRig& rig, double rate) : rig_(rig), rate_(rate), joined_(kChurnGroups, false) {}
+  ChurnDriver(SwitchRig& rig, double rate, bool refresh_only)
+      : rig_(rig), rate_(rate), refresh_only_(refresh_only), joined_(kChurnGroups, false) {}
 
   // A switch run starts: no credit for the time the switch was stopped.
   void resume() { last_ = now_seconds(); }
@@ -89,7 +97,7 @@ class ChurnDriver {
     last_ = now;
     while (credit_ >= 1) {
       const net::IpAddr g = group_address(GroupSet::Churn, next_);
-      const bool join = !joined_[next_];
+      const bool join = refresh_only_ || !joined_[next_];
       if (!rig_.host_send(join ? igmp_join(g, rig_.host()) : igmp_leave(g, rig_.host()))) {
         ++refused_;
         break;
@@ -108,6 +116,7 @@ class ChurnDriver {
  private:
   SwitchRig& rig_;
   double rate_;
+  bool refresh_only_;
   std::vector<bool> joined_;
   double last_ = 0;
   double credit_ = 0;
@@ -119,10 +128,14 @@ class ChurnDriver {
 struct Series {
   std::vector<double> io_mpps;
   std::vector<double> sw_mpps;
+  std::vector<double> quiet_mpps;    // punt-load: the switch windows without the load
+  std::vector<double> staged_mpps;   // the windows run with per-stage cycle accounting on
+  dataplane::StageCycles stages;     // summed over those windows (warm-up included)
   dataplane::PortCounters measured;  // every port summed, measured windows only
   uint64_t source_rx = 0;            // whole switch runs (warm-up included)
   uint64_t undelivered = 0;          // whole switch runs: sum over sinks of (received - delivered)
   double run_seconds = 0;            // whole switch runs
+  double churn_seconds = 0;          // whole switch runs with the churn driver ticking
 };
 
 void add_delta(dataplane::PortCounters& into, const Snapshot& a, const Snapshot& b) {
@@ -147,12 +160,61 @@ uint64_t delivered(const SwitchRig& rig, const Snapshot& a, const Snapshot& b) {
   return n;
 }
 
-bool measure(SwitchRig& rig, const CaseOptions& opts, ChurnDriver* churn, Series& out, std::string* err) {
+// Options of one measurement series.
+struct MeasurePlan {
+  ChurnDriver* churn = nullptr;   // ticked during the switch windows (except the quiet ones)
+  bool quiet_windows = false;     // after each loaded switch window, one without the churn
+  unsigned staged_windows = 1;    // the first N window pairs add a window with stage cycles on
+};
+
+// One switch run: warm-up, then a measured window; returns the delivered input rate (Mpps).
+// `staged` (may be null) collects per-stage cycles over the whole run. `counted`: add the
+// window's counters into out.measured (the profiled windows are extra and left out).
+bool switch_window(SwitchRig& rig, const CaseOptions& opts, ChurnDriver* churn,
+                   dataplane::StageCycles* staged, bool counted, Series& out, double* mpps, std::string* err) {
   const double warmup = opts.common.warmup_ms / 1e3;
   const double window = opts.common.window_ms / 1e3;
   const std::function<void()> while_switching = [churn] {
     if (churn) churn->tick();
   };
+  dataplane::StageCycles cycles;
+  rig.dp().worker(0).set_stage_cycles(staged != nullptr ? &cycles : nullptr);
+  const Snapshot before = rig.snapshot();
+  const double run_start = now_seconds();
+  if (!rig.start_switch(err)) return false;
+  if (churn) churn->resume();
+  rig.run_for(warmup, while_switching);
+  const Snapshot a = rig.snapshot();
+  const double ta = now_seconds();
+  rig.run_for(window, while_switching);
+  const Snapshot b = rig.snapshot();
+  const double tb = now_seconds();
+  rig.stop_switch();
+  rig.dp().worker(0).set_stage_cycles(nullptr);
+  out.run_seconds += now_seconds() - run_start;
+  if (churn) out.churn_seconds += now_seconds() - run_start;
+  const Snapshot after = rig.snapshot();
+
+  *mpps = static_cast<double>(delivered(rig, a, b)) / rig.sinks() / (tb - ta) / 1e6;
+  if (counted) add_delta(out.measured, a, b);
+  const uint64_t in = after[SwitchRig::kSource].rx_packets - before[SwitchRig::kSource].rx_packets;
+  out.source_rx += in;
+  out.undelivered += in * rig.sinks() - delivered(rig, before, after);
+  if (staged != nullptr) {
+    for (unsigned i = 0; i < dataplane::kStageCount; ++i) staged->cycles[i] += cycles.cycles[i];
+    staged->bursts += cycles.bursts;
+    for (unsigned i = 0; i < dataplane::kStageCount; ++i) {
+      const uint64_t c = cycles.best[i];
+      if (c != 0 && (staged->best[i] == 0 || c < staged->best[i])) staged->best[i] = c;
+    }
+    staged->frames += cycles.frames;
+  }
+  return true;
+}
+
+bool measure(SwitchRig& rig, const CaseOptions& opts, const MeasurePlan& plan, Series& out, std::string* err) {
+  const double warmup = opts.common.warmup_ms / 1e3;
+  const double window = opts.common.window_ms / 1e3;
   for (unsigned w = 0; w < opts.common.windows; ++w) {
     if (!rig.start_io_forward(SwitchRig::kSource, rig.sink(0))) {
       *err = "cannot launch io-forward on lcore " + std::to_string(kForwardingLcore);
@@ -167,27 +229,50 @@ bool measure(SwitchRig& rig, const CaseOptions& opts, ChurnDriver* churn, Series
     rig.stop_io_forward();
     out.io_mpps.push_back(static_cast<double>(n1 - n0) / (t1 - t0) / 1e6);
 
-    const Snapshot before = rig.snapshot();
-    const double run_start = now_seconds();
-    if (!rig.start_switch(err)) return false;
-    if (churn) churn->resume();
-    rig.run_for(warmup, while_switching);
-    const Snapshot a = rig.snapshot();
-    const double ta = now_seconds();
-    rig.run_for(window, while_switching);
-    const Snapshot b = rig.snapshot();
-    const double tb = now_seconds();
-    rig.stop_switch();
-    out.run_seconds += now_seconds() - run_start;
-    const Snapshot after = rig.snapshot();
-
-    out.sw_mpps.push_back(static_cast<double>(delivered(rig, a, b)) / rig.sinks() / (tb - ta) / 1e6);
-    add_delta(out.measured, a, b);
-    const uint64_t in = after[SwitchRig::kSource].rx_packets - before[SwitchRig::kSource].rx_packets;
-    out.source_rx += in;
-    out.undelivered += in * rig.sinks() - delivered(rig, before, after);
+    double mpps = 0;
+    if (!switch_window(rig, opts, plan.churn, nullptr, true, out, &mpps, err)) return false;
+    out.sw_mpps.push_back(mpps);
+    if (plan.quiet_windows) {
+      if (!switch_window(rig, opts, nullptr, nullptr, false, out, &mpps, err)) return false;
+      out.quiet_mpps.push_back(mpps);
+    }
+    if (w < plan.staged_windows) {
+      if (!switch_window(rig, opts, plan.churn, &out.stages, false, out, &mpps, err)) return false;
+      out.staged_mpps.push_back(mpps);
+    }
   }
   return true;
+}
+
+// "stage=<cycles per frame> ..." for the bench line, from the profiled windows.
+std::string stage_figures(const dataplane::StageCycles& st) {
+  std::string out;
+  char buf[64];
+  const double frames = st.frames ? static_cast<double>(st.frames) : 1.0;
+  for (unsigned i = 0; i < dataplane::kStageCount; ++i) {
+    std::snprintf(buf, sizeof buf, " %s=%.1f", std::string(dataplane::kStageNames[i]).c_str(),
+                  static_cast<double>(st.cycles[i]) / frames);
+    out += buf;
+  }
+  std::snprintf(buf, sizeof buf, " total=%.1f frames_per_burst=%.1f", static_cast<double>(st.total()) / frames,
+                st.bursts ? frames / static_cast<double>(st.bursts) : 0.0);
+  out += buf;
+  return out;
+}
+
+// The same from the best full burst of each stage (StageCycles::best), per frame.
+std::string best_stage_figures(const dataplane::StageCycles& st) {
+  std::string out;
+  char buf[64];
+  uint64_t sum = 0;
+  for (unsigned i = 0; i < dataplane::kStageCount; ++i) {
+    sum += st.best[i];
+    std::snprintf(buf, sizeof buf, " %s=%.1f", std::string(dataplane::kStageNames[i]).c_str(),
+                  static_cast<double>(st.best[i]) / dataplane::kBurstFrames);
+    out += buf;
+  }
+  std::snprintf(buf, sizeof buf, " total=%.1f", static_cast<double>(sum) / dataplane::kBurstFrames);
+  return out + buf;
 }
 
 // Joins every Traffic group 0..groups-1 on each of the first `fanout` sinks through the punt
@@ -277,12 +362,16 @@ bool run_throughput_case(const std::string& name, const CaseOptions& opts, std::
   if (!ready) return false;
 
   std::unique_ptr<ChurnDriver> churn;
-  if (spec->churn) churn = std::make_unique<ChurnDriver>(*rig, opts.churn_rate);
+  if (spec->churn) churn = std::make_unique<ChurnDriver>(*rig, opts.churn_rate, spec->punt_load);
   const snoop::Counters engine_before = rig->control().engine().counters();
   const mft::Stats mft_before = rig->dp().mft().stats();
 
   Series s;
-  if (!measure(*rig, opts, churn.get(), s, err)) return false;
+  MeasurePlan plan;
+  plan.churn = churn.get();
+  plan.quiet_windows = spec->punt_load;
+  plan.staged_windows = opts.stage_windows;
+  if (!measure(*rig, opts, plan, s, err)) return false;
 
   const double io = median(s.io_mpps);
   const double sw = median(s.sw_mpps);
@@ -295,8 +384,15 @@ bool run_throughput_case(const std::string& name, const CaseOptions& opts, std::
   std::printf("# %s: %u frames of 64 bytes, %s, %u sink%s; windows of %u ms after %u ms warm-up\n", spec->name,
               frames, state.c_str(), spec->fanout, spec->fanout > 1 ? "s (every group joined on each)" : "",
               opts.common.window_ms, opts.common.warmup_ms);
-  std::printf("#   io-forward Mpps: %s\n#   mcsnoop    Mpps: %s\n", figures(s.io_mpps, 3).c_str(),
-              figures(s.sw_mpps, 3).c_str());
+  std::printf("#   io-forward Mpps: %s\n#   mcsnoop    Mpps: %s%s\n", figures(s.io_mpps, 3).c_str(),
+              figures(s.sw_mpps, 3).c_str(), spec->punt_load ? " (with the punt load)" : "");
+  if (spec->punt_load) std::printf("#   mcsnoop    Mpps: %s (without)\n", figures(s.quiet_mpps, 3).c_str());
+  if (!s.staged_mpps.empty()) {
+    std::printf("#   mcsnoop    Mpps: %s (stage cycles on)\n", figures(s.staged_mpps, 3).c_str());
+    std::printf("stages %s%s staged_mpps=%.3f unstaged_mpps=%.3f tsc_mhz=%.0f\n", spec->name,
+                stage_figures(s.stages).c_str(), median(s.staged_mpps), sw, rte_get_tsc_hz() / 1e6);
+    std::printf("stages_best %s%s\n", spec->name, best_stage_figures(s.stages).c_str());
+  }
   const dataplane::PortCounters& m = s.measured;
   std::printf("#   measured windows: mcast lookups %" PRIu64 ", unregistered %" PRIu64 ", flooded %" PRIu64
               ", punted %" PRIu64 ", drops:%s\n",
@@ -314,13 +410,17 @@ bool run_throughput_case(const std::string& name, const CaseOptions& opts, std::
     std::printf("#   churn: %" PRIu64 " changes sent (%.0f/s of switch run time, %" PRIu64
                 " refused by a full host ring), engine saw %" PRIu64 " reports + %" PRIu64
                 " leaves, MFT inserts+erases %" PRIu64 " (%.0f/s)\n",
-                churn->sent(), static_cast<double>(churn->sent()) / s.run_seconds, churn->refused(),
+                churn->sent(), static_cast<double>(churn->sent()) / s.churn_seconds, churn->refused(),
                 ec.reports - engine_before.reports, ec.leaves - engine_before.leaves, applied,
-                static_cast<double>(applied) / s.run_seconds);
+                static_cast<double>(applied) / s.churn_seconds);
   }
 
   std::printf("bench %s mpps=%.3f ratio=%.3f", spec->name, sw, ratio);
   if (spec->churn) std::printf(" lost=%" PRIu64, s.undelivered);
+  if (spec->punt_load) {
+    const double quiet = median(s.quiet_mpps);
+    std::printf(" ratio_without_load=%.3f load_vs_without=%.3f", io > 0 ? quiet / io : 0, quiet > 0 ? sw / quiet : 0);
+  }
   std::printf("\n");
   if (spec->min_ratio > 0) {
     std::printf("#   target ratio >= %.2f: %s\n", spec->min_ratio, ratio >= spec->min_ratio ? "met" : "MISSED");

@@ -17,6 +17,7 @@ namespace mcsnoop::dataplane {
 namespace {
 
 constexpr uint16_t kPrefetchAhead = 3;
+static_assert(kBurstFrames == kBurst, "StageCycles::best is per full burst");
 
 bool is_unicast_mac(const uint8_t* mac) { return (mac[0] & 1) == 0; }
 
@@ -27,20 +28,6 @@ inline bool is_reserved_group(const uint8_t* dst) {
   std::memcpy(&first4, dst, 4);
   return first4 == 0x00c28001u && dst[4] == 0 && dst[5] < 0x10;  // little-endian 01:80:c2:00
 }
-
-// A multicast data frame waiting for its MFT lookup: where its IP header is, which pending
-// frame it is, and its family.
-struct McastRef {
-  const uint8_t* ip;
-  uint16_t pend;
-  bool v6;
-};
-
-// The (S,G) (with_source) or (*,G) key of a multicast data frame (egress_rules.hpp).
-inline void fill_mcast_key(mft::Key& k, VlanId vlan, const McastRef& r, bool with_source) {
-  dataplane::fill_mcast_key(k, vlan, r.ip, r.v6, with_source);
-}
-
 
 // The NIC's IPv4 header checksum verdict from the RX offload flags (Unchecked when the device
 // does not check, or could not: RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN and _NONE).
@@ -119,270 +106,303 @@ bool Worker::storm_admit(PortId in, const PortState& ps, StormClass cls, uint64_
   return false;
 }
 
-void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n) {
+// ---- the RX stages, in the order a burst goes through them --------------------------------
+//
+// rx_burst() is the whole pipeline: each stage is one pass over the burst's slots (Burst, in
+// worker.hpp), and a frame a stage consumes (drops and counts, or punts) leaves its slot empty
+// for the stages after it. Split roles run the same stages; only deliver() hands the decided
+// frames to the TX lcore instead of the local TX stage.
+
+void Worker::rx_burst(PortId in, rte_mbuf** pkts, uint16_t n, StageClock& clock) {
+  Burst& b = burst_;
+  if (!begin_burst(b, in, pkts, n)) return;
+  classify(b);
+  clock.lap(Stage::Classify);
+  ingress(b);
+  clock.lap(Stage::Ingress);
+  lookup_mcast(b);
+  lookup_macs(b);
+  clock.lap(Stage::Lookup);
+  learn(b);
+  clock.lap(Stage::Learn);
+  deliver_burst(b);
+  clock.lap(Stage::Deliver);
+  punt_burst(b);
+  clock.lap(Stage::Punt);
+}
+
+// Per-burst state the stages share; false when the port is shut (the burst was dropped).
+bool Worker::begin_burst(Burst& b, PortId in, rte_mbuf** pkts, uint16_t n) {
   const ForwardingState& fs = *t_.state;
-  const PortState& ps = fs.port(in);
-  PortCounters& pc = counters_[in];
-  if (ps.shut.load(std::memory_order_relaxed)) [[unlikely]] {  // BPDU guard: nothing goes on
-    pc.rx_packets += n;
-    pc.count(Drop::PortShut, n);
+  b.in = in;
+  b.ps = &fs.port(in);
+  b.pc = &counters_[in];
+  b.n = n;
+  b.pkts = pkts;
+  b.pc->rx_packets += n;
+  if (b.ps->shut.load(std::memory_order_relaxed)) [[unlikely]] {  // BPDU guard: nothing goes on
+    b.pc->count(Drop::PortShut, n);
     rte_pktmbuf_free_bulk(pkts, n);
-    return;
+    return false;
   }
-  const uint64_t now_cycles = t_.clock->cycles();
-  now_ms_ = t_.clock->cycles_to_ms(now_cycles);
+  b.now_cycles = t_.clock->cycles();
+  now_ms_ = t_.clock->cycles_to_ms(b.now_cycles);
   if (const uint32_t epoch = fs.mac_flush_epoch(); epoch != mac_flush_epoch_) [[unlikely]] {
     mac_flush_epoch_ = epoch;
     learn_filter_.clear();
   }
   // Read before this burst's MAC table lookups: see resolve_destinations().
-  const bool moves_pending = t_.pending->moves_pending();
+  b.moves_pending = t_.pending->moves_pending();
+  b.nsg = b.ng = b.nmac = b.npunt = 0;
+  return true;
+}
 
-  // Frames decided in this burst, in arrival order. `entry` is an MFT hit whose ports are read
-  // only in the delivery loop, so the prefetch issued by the lookup has time to land.
-  struct Pending {
-    rte_mbuf* m;
-    const mft::Entry* entry;
-    PortMask egress;
-    VlanId vlan;
-    bool tagged;
-  };
-  Pending pend[kBurst];
-  uint16_t np = 0;
+// Drops slot i's frame, counted as `why`.
+void Worker::drop(Burst& b, unsigned i, Drop why) {
+  b.pc->count(why);
+  rte_pktmbuf_free(b.pkts[i]);
+  b.pkts[i] = nullptr;
+}
 
-  // Keys are written in place with whole-word stores (mft::fill_key_v4, l2::MacKey::from_bytes):
-  // never assembled in a temporary and copied, which stalls on store-to-load forwarding.
-  l2::MacKey mac_keys[2 * kBurst];
-  uint16_t mac_owner[2 * kBurst];   // pend index of each key
-  bool mac_is_dst[2 * kBurst];      // destination lookup (else source learning)
-  unsigned nmac = 0;
-  uint64_t last_src = 0;  // key word of the previous frame's sender (0: none; VLAN 0 is never one)
-
-  // Multicast data: (S,G) keys where the VLAN has source-specific entries, else (*,G) keys.
-  const mft::Table& mft = *t_.mft;
-  mft::Key sg_keys[kBurst];
-  McastRef sg_ref[kBurst];
-  unsigned nsg = 0;
-  mft::Key g_keys[kBurst];
-  McastRef g_ref[kBurst];
-  unsigned ng = 0;
-
-  rte_mbuf* punt[kBurst];
-  unsigned npunt = 0;
-
-  for (uint16_t i = 0; i < n && i < kPrefetchAhead; ++i)
-    rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void*));
-
-  for (uint16_t i = 0; i < n; ++i) {
-    if (i + kPrefetchAhead < n) rte_prefetch0(rte_pktmbuf_mtod(pkts[i + kPrefetchAhead], void*));
-    rte_mbuf* m = pkts[i];
-    pc.rx_bytes += m->pkt_len;
-
+// Stage 1. Parse every frame once: its class, tag, where its IP header is, and (for control
+// frames) whether its destination MAC is its group's. A priority tag (VID 0) is removed here,
+// so later stages see the frame as plain untagged.
+void Worker::classify(Burst& b) {
+  for (unsigned i = 0; i < b.n && i < kPrefetchAhead; ++i) rte_prefetch0(rte_pktmbuf_mtod(b.pkts[i], void*));
+  for (unsigned i = 0; i < b.n; ++i) {
+    if (i + kPrefetchAhead < b.n) rte_prefetch0(rte_pktmbuf_mtod(b.pkts[i + kPrefetchAhead], void*));
+    rte_mbuf* m = b.pkts[i];
+    b.pc->rx_bytes += m->pkt_len;
     net::FrameInfo fi = net::classify_frame(rte_pktmbuf_mtod(m, const uint8_t*), m->data_len,
                                             ipv4_checksum_verdict(m->ol_flags));
     if (fi.priority_tagged()) [[unlikely]] {
       strip_priority_tag(m);
       fi.tagged = false;
-      fi.l3_offset = static_cast<uint16_t>(fi.l3_offset - 4);
+      fi.l3_offset = static_cast<uint16_t>(fi.l3_offset - net::kVlanTagLen);
     }
-    // 802.1ad S-tagged frames are not switched (no QinQ support): counted as not allowed.
-    const VlanId vlan = fi.qinq ? 0 : ps.ingress_vlan(fi.tagged, fi.vid);
-    if (vlan == 0 || !fs.vlan(vlan).exists) [[unlikely]] {
-      pc.count(Drop::VlanNotAllowed);
-      rte_pktmbuf_free(m);
-      continue;
-    }
-    const auto* eth = rte_pktmbuf_mtod(m, const uint8_t*);
-    if (is_reserved_group(eth) && !admit_reserved(m, in, ps, pc)) [[unlikely]] continue;
-    const VlanState& vs = fs.vlan(vlan);
-
-    Pending& p = pend[np];
-    p.m = m;
-    p.entry = nullptr;
-    p.egress = PortMask();
-    p.vlan = vlan;
-    p.tagged = fi.tagged;
-
-    // Learning: a sender repeating the previous frame's costs one compare (a burst usually
-    // comes from few senders, e.g. a router port carrying streams); one the LearnFilter has
-    // settled on this port costs a cache probe; the others are looked up in the table.
-    if (is_unicast_mac(eth + 6)) {
-      const uint64_t src = l2::MacKey::from_bytes(eth + 6, vlan).word();
-      if (src != last_src) {
-        last_src = src;
-        if (!source_settled(src, in, moves_pending)) {
-          mac_keys[nmac] = l2::MacKey::from_word(src);
-          mac_owner[nmac] = np;
-          mac_is_dst[nmac] = false;
-          ++nmac;
-        }
-      }
-    }
-
-    using C = net::FrameClass;
-    switch (fi.cls) {
-      case C::Malformed:
-        pc.count(Drop::Malformed);
-        rte_pktmbuf_free(m);
-        continue;
-      case C::Ipv6Reserved:
-        pc.count(Drop::Ipv6Reserved);
-        rte_pktmbuf_free(m);
-        continue;
-      case C::IgmpControl:
-      case C::MldControl:
-      case C::MrdControl6:
-      case C::PimControl: {
-        if (!net::group_mac_matches(eth, fi.group)) [[unlikely]] {
-          pc.count(Drop::MacIpMismatch);
-          rte_pktmbuf_free(m);
-          continue;
-        }
-        const bool v6 = fi.cls == C::MldControl || fi.cls == C::MrdControl6 ||
-                        (fi.cls == C::PimControl && fi.ethertype == net::ether_type::kIpv6);
-        if (v6 ? vs.snoop_mld : vs.snoop_igmp) {
-          if (!punt_admit(in, now_cycles)) {
-            pc.count(Drop::PuntRateLimited);
-            rte_pktmbuf_free(m);
-            continue;
-          }
-          MbufMeta& md = meta(m);
-          md.vlan = vlan;
-          md.in_port = in;
-          md.tagged = fi.tagged;
-          punt[npunt++] = m;
-          // Still learn the sender's MAC (its key was taken above); nothing more to forward.
-          p.m = nullptr;
-          ++np;
-          continue;
-        }
-        if (ps.storm_on && !storm_admit(in, ps, StormClass::UnregisteredMulticast, now_cycles, pc)) {
-          rte_pktmbuf_free(m);
-          p.m = nullptr;  // its sender is still learned
-          ++np;
-          continue;
-        }
-        p.egress = vs.members;  // not snooped here: flood like any link-local frame
-        ++pc.flooded;
-        break;
-      }
-      case C::McastData4:
-      case C::McastData6: {
-        const bool v6 = fi.cls == C::McastData6;
-        const uint8_t* ip = eth + fi.l3_offset;
-        const McastRef ref{ip, np, v6};
-        if (mcast_lookup_with_source(vs, v6)) {
-          fill_mcast_key(sg_keys[nsg], vlan, ref, true);
-          sg_ref[nsg++] = ref;
-        } else {
-          fill_mcast_key(g_keys[ng], vlan, ref, false);
-          g_ref[ng++] = ref;
-        }
-        break;
-      }
-      case C::Unicast:
-        mac_keys[nmac] = l2::MacKey::from_bytes(eth, vlan);
-        mac_owner[nmac] = np;
-        mac_is_dst[nmac] = true;
-        ++nmac;
-        break;
-      case C::LinkLocalMulticast:
-      case C::Broadcast:
-      case C::NonIpMulticast:
-        if (ps.storm_on && !storm_admit(in, ps,
-                                        fi.cls == C::Broadcast ? StormClass::Broadcast
-                                                               : StormClass::UnregisteredMulticast,
-                                        now_cycles, pc)) {
-          rte_pktmbuf_free(m);
-          p.m = nullptr;  // its sender is still learned
-          break;
-        }
-        p.egress = vs.members;
-        ++pc.flooded;
-        break;
-    }
-    ++np;
+    b.cls[i] = fi.cls;
+    b.tagged[i] = fi.tagged;
+    // 802.1ad S-tagged frames are not switched (no QinQ support): VLAN 0 is never admitted.
+    b.vlan[i] = fi.qinq ? VlanId{0} : fi.vid;
+    b.l3[i] = fi.l3_offset;
+    b.v6[i] = fi.ethertype == net::ether_type::kIpv6;
+    b.group_mac_ok[i] = !fi.is_control() ||
+                        net::group_mac_matches(rte_pktmbuf_mtod(m, const uint8_t*), fi.group);
   }
-  pc.rx_packets += n;
-  pc.mcast_lookups += nsg + ng;  // frames; an (S,G) miss adds a (*,G) lookup below
+}
 
-  // IP multicast data: (S,G) first where the VLAN has such entries; the misses join the
-  // (*,G) batch; (*,G) misses get the VLAN's unregistered policy in the delivery loop.
-  if (nsg) {
-    const mft::Entry* found[kBurst];
-    mft.lookup_bulk(sg_keys, nsg, found);
-    for (unsigned k = 0; k < nsg; ++k) {
+// Stage 2. Ingress, frame by frame in arrival order (policers and the learning filter see the
+// frames in the order they came): VLAN admission, the sender's learning key, then what the
+// frame needs next.
+void Worker::ingress(Burst& b) {
+  uint64_t last_src = 0;  // key word of the previous frame's sender (0: none; VLAN 0 is never one)
+  for (unsigned i = 0; i < b.n; ++i) {
+    if (!admit(b, i)) continue;
+    take_source(b, i, last_src);
+    dispatch(b, i);
+  }
+}
+
+// 802.1Q ingress: the VLAN the frame belongs to on this port (or a drop), then bridge
+// protection for the IEEE reserved group addresses. False when the frame was consumed.
+bool Worker::admit(Burst& b, unsigned i) {
+  const VlanId vid = b.vlan[i];
+  const bool qinq = b.tagged[i] && vid == 0;  // classify() left VID 0 only for S-tags
+  const VlanId vlan = qinq ? VlanId{0} : b.ps->ingress_vlan(b.tagged[i], vid);
+  if (vlan == 0 || !t_.state->vlan(vlan).exists) [[unlikely]] {
+    drop(b, i, Drop::VlanNotAllowed);
+    return false;
+  }
+  b.vlan[i] = vlan;
+  const auto* eth = rte_pktmbuf_mtod(b.pkts[i], const uint8_t*);
+  if (is_reserved_group(eth) && !admit_reserved(b.pkts[i], b.in, *b.ps, *b.pc)) [[unlikely]] {
+    b.pkts[i] = nullptr;  // admit_reserved() counted and freed it
+    return false;
+  }
+  return true;
+}
+
+// The learning key of an admitted frame's unicast sender, whatever becomes of the frame. A
+// sender repeating the previous frame's costs one compare (a burst usually comes from few
+// senders, e.g. a router port carrying streams); one the LearnFilter has settled on this port
+// costs a cache probe; the others go to the MAC table lookup.
+void Worker::take_source(Burst& b, unsigned i, uint64_t& last_src) {
+  const auto* src_mac = rte_pktmbuf_mtod(b.pkts[i], const uint8_t*) + net::kEthernetSrcOffset;
+  if (!is_unicast_mac(src_mac)) return;
+  const uint64_t src = l2::MacKey::from_bytes(src_mac, b.vlan[i]).word();
+  if (src == last_src) return;
+  last_src = src;
+  if (source_settled(src, b.in, b.moves_pending)) return;
+  b.mac_keys[b.nmac] = l2::MacKey::from_word(src);
+  b.mac_slot[b.nmac] = static_cast<uint16_t>(i);
+  b.mac_is_dst[b.nmac++] = false;
+}
+
+// What an admitted frame needs next, by class: dropped, punted, flooded now, or keyed for an
+// MFT or MAC table lookup.
+void Worker::dispatch(Burst& b, unsigned i) {
+  using C = net::FrameClass;
+  b.entry[i] = nullptr;
+  b.egress[i] = PortMask();
+  switch (b.cls[i]) {
+    case C::Malformed: drop(b, i, Drop::Malformed); break;
+    case C::Ipv6Reserved: drop(b, i, Drop::Ipv6Reserved); break;
+    case C::IgmpControl:
+    case C::MldControl:
+    case C::MrdControl6:
+    case C::PimControl: dispatch_control(b, i); break;
+    case C::McastData4:
+    case C::McastData6: key_mcast(b, i); break;
+    case C::Unicast:
+      b.mac_keys[b.nmac] = l2::MacKey::from_bytes(rte_pktmbuf_mtod(b.pkts[i], const uint8_t*), b.vlan[i]);
+      b.mac_slot[b.nmac] = static_cast<uint16_t>(i);
+      b.mac_is_dst[b.nmac++] = true;
+      break;
+    case C::Broadcast: flood(b, i, StormClass::Broadcast); break;
+    case C::LinkLocalMulticast:
+    case C::NonIpMulticast: flood(b, i, StormClass::UnregisteredMulticast); break;
+  }
+}
+
+// A control frame: punted (policed) where its family is snooped in its VLAN, else flooded
+// like any link-local frame.
+void Worker::dispatch_control(Burst& b, unsigned i) {
+  if (!b.group_mac_ok[i]) [[unlikely]] {
+    drop(b, i, Drop::MacIpMismatch);
+    return;
+  }
+  const VlanState& vs = t_.state->vlan(b.vlan[i]);
+  if (!(b.v6[i] ? vs.snoop_mld : vs.snoop_igmp)) {
+    flood(b, i, StormClass::UnregisteredMulticast);
+    return;
+  }
+  if (!punt_admit(b.in, b.now_cycles)) {
+    drop(b, i, Drop::PuntRateLimited);
+    return;
+  }
+  MbufMeta& md = meta(b.pkts[i]);
+  md.vlan = b.vlan[i];
+  md.in_port = b.in;
+  md.tagged = b.tagged[i];
+  b.punt[b.npunt++] = b.pkts[i];
+  b.pkts[i] = nullptr;
+}
+
+// A frame flooded to its VLAN, within the port's storm control rate for `cls`.
+void Worker::flood(Burst& b, unsigned i, StormClass cls) {
+  if (b.ps->storm_on && !storm_admit(b.in, *b.ps, cls, b.now_cycles, *b.pc)) {
+    rte_pktmbuf_free(b.pkts[i]);
+    b.pkts[i] = nullptr;
+    return;
+  }
+  b.egress[i] = t_.state->vlan(b.vlan[i]).members;
+  ++b.pc->flooded;
+}
+
+// Multicast data: the (S,G) key where the VLAN has source-specific entries of the family,
+// else the (*,G) key (mcast_lookup_with_source), written in place from the IP header.
+void Worker::key_mcast(Burst& b, unsigned i) {
+  const uint8_t* ip = rte_pktmbuf_mtod(b.pkts[i], const uint8_t*) + b.l3[i];
+  const bool v6 = b.v6[i];
+  if (mcast_lookup_with_source(t_.state->vlan(b.vlan[i]), v6)) {
+    fill_mcast_key(b.sg_keys[b.nsg], b.vlan[i], ip, v6, true);
+    b.sg_slot[b.nsg++] = static_cast<uint16_t>(i);
+  } else {
+    fill_mcast_key(b.g_keys[b.ng], b.vlan[i], ip, v6, false);
+    b.g_slot[b.ng++] = static_cast<uint16_t>(i);
+  }
+}
+
+// Stage 3a. The MFT: (S,G) keys first; their misses join the (*,G) batch; (*,G) misses get the
+// VLAN's unregistered policy (after storm control). The entry's ports are read only in
+// deliver_burst(), so the prefetch the lookup issued has time to land.
+void Worker::lookup_mcast(Burst& b) {
+  b.pc->mcast_lookups += b.nsg + b.ng;  // frames; an (S,G) miss adds a (*,G) lookup below
+  const mft::Entry* found[kBurst];
+  if (b.nsg) {
+    t_.mft->lookup_bulk(b.sg_keys, b.nsg, found);
+    for (unsigned k = 0; k < b.nsg; ++k) {
+      const unsigned i = b.sg_slot[k];
       if (found[k] != nullptr) {
-        pend[sg_ref[k].pend].entry = found[k];
-      } else {
-        fill_mcast_key(g_keys[ng], pend[sg_ref[k].pend].vlan, sg_ref[k], false);
-        g_ref[ng++] = sg_ref[k];
+        b.entry[i] = found[k];
+        continue;
       }
+      const uint8_t* ip = rte_pktmbuf_mtod(b.pkts[i], const uint8_t*) + b.l3[i];
+      fill_mcast_key(b.g_keys[b.ng], b.vlan[i], ip, b.v6[i], false);
+      b.g_slot[b.ng++] = static_cast<uint16_t>(i);
     }
   }
-  if (ng) {
-    const mft::Entry* found[kBurst];
-    mft.lookup_bulk(g_keys, ng, found);
-    for (unsigned k = 0; k < ng; ++k) {
-      Pending& p = pend[g_ref[k].pend];
-      if (found[k] != nullptr) {
-        p.entry = found[k];
-      } else if (ps.storm_on &&
-                 !storm_admit(in, ps, StormClass::UnregisteredMulticast, now_cycles, pc)) {
-        rte_pktmbuf_free(p.m);
-        p.m = nullptr;
-      } else {
-        p.egress = unregistered_egress(fs.vlan(p.vlan), g_ref[k].v6);
-        ++pc.mcast_unregistered;
-      }
+  if (b.ng == 0) return;
+  t_.mft->lookup_bulk(b.g_keys, b.ng, found);
+  for (unsigned k = 0; k < b.ng; ++k) {
+    const unsigned i = b.g_slot[k];
+    if (found[k] != nullptr) {
+      b.entry[i] = found[k];
+    } else if (b.ps->storm_on &&
+               !storm_admit(b.in, *b.ps, StormClass::UnregisteredMulticast, b.now_cycles, *b.pc)) {
+      rte_pktmbuf_free(b.pkts[i]);
+      b.pkts[i] = nullptr;
+    } else {
+      b.egress[i] = unregistered_egress(t_.state->vlan(b.vlan[i]), b.v6[i]);
+      ++b.pc->mcast_unregistered;
     }
   }
+}
 
-  // Learning and unicast destinations: one bulk lookup for both. Sources are learned first, so
-  // a destination learned earlier in this very burst is known to resolve_destinations().
-  if (nmac) {
-    uint64_t values[2 * kBurst];
-    static_assert(2 * kBurst <= l2::MacTable::kMaxBulk, "one bulk lookup per burst");
-    const uint64_t hits = t_.macs->lookup_bulk(mac_keys, nmac, values);
-    bool moved = false;
-    for (unsigned k = 0; k < nmac; ++k)
-      if (!mac_is_dst[k]) moved |= learn_source(mac_keys[k], (hits >> k) & 1, values[k], in, now_cycles, moves_pending, pc);
-    int dst_port[2 * kBurst];
-    resolve_destinations(mac_keys, mac_is_dst, nmac, hits, values, moves_pending || moved, dst_port);
-    for (unsigned k = 0; k < nmac; ++k) {
-      if (!mac_is_dst[k]) continue;
-      // A known MAC goes to its port (nowhere if that is the ingress port); unknown floods.
-      Pending& p = pend[mac_owner[k]];
-      if (dst_port[k] >= 0) {
-        p.egress = PortMask::of(static_cast<PortId>(dst_port[k]));
-      } else if (ps.storm_on && !storm_admit(in, ps, StormClass::UnknownUnicast, now_cycles, pc)) {
-        rte_pktmbuf_free(p.m);
-        p.m = nullptr;
-      } else {
-        p.egress = fs.vlan(p.vlan).members;
-        ++pc.flooded;
-      }
+// Stage 3b. The MAC table: the senders to learn and the unicast destinations, in one bulk lookup.
+void Worker::lookup_macs(Burst& b) {
+  static_assert(2 * kBurst <= l2::MacTable::kMaxBulk, "one bulk lookup per burst");
+  b.mac_hits = b.nmac ? t_.macs->lookup_bulk(b.mac_keys, b.nmac, b.mac_values) : 0;
+}
+
+// Stage 4. Learning, then the destinations. Sources are learned first, so a destination learned
+// earlier in this very burst is known to resolve_destinations(). A known destination goes to
+// its port (nowhere if that is the ingress port); an unknown one floods.
+void Worker::learn(Burst& b) {
+  if (b.nmac == 0) return;
+  bool moved = false;
+  for (unsigned k = 0; k < b.nmac; ++k) {
+    if (!b.mac_is_dst[k]) {
+      moved |= learn_source(b.mac_keys[k], (b.mac_hits >> k) & 1, b.mac_values[k], b.in, b.now_cycles,
+                            b.moves_pending, *b.pc);
     }
   }
-
-  const PortMask open = ~fs.shut_ports();  // BPDU guard's shut ports get nothing
-  for (uint16_t j = 0; j < np; ++j) {
-    Pending& p = pend[j];
-    if (p.m == nullptr) continue;
-    const PortMask decided = decided_ports(p.entry, p.egress);
-    // Never back out the ingress port; never outside the VLAN.
-    const PortMask egress = final_egress(decided, fs.vlan(p.vlan), open, in);
-    deliver(p.m, in, p.vlan, p.tagged, egress);
-  }
-
-  if (npunt) {
-    pc.punted += npunt;
-    const unsigned done = rte_ring_mp_enqueue_burst(t_.punt, reinterpret_cast<void**>(punt), npunt, nullptr);
-    if (done < npunt) {
-      pc.count(Drop::PuntRingFull, npunt - done);
-      pc.punted -= npunt - done;
-      rte_pktmbuf_free_bulk(&punt[done], npunt - done);
+  int dst_port[2 * kBurst];
+  resolve_destinations(b.mac_keys, b.mac_is_dst, b.nmac, b.mac_hits, b.mac_values, b.moves_pending || moved,
+                       dst_port);
+  for (unsigned k = 0; k < b.nmac; ++k) {
+    if (!b.mac_is_dst[k]) continue;
+    const unsigned i = b.mac_slot[k];
+    if (dst_port[k] >= 0) {
+      b.egress[i] = PortMask::of(static_cast<PortId>(dst_port[k]));
+    } else {
+      flood(b, i, StormClass::UnknownUnicast);
     }
+  }
+}
+
+// Stage 5a. Every remaining frame to its final egress set (egress_rules.hpp: within the VLAN,
+// never back to the ingress port, never to a shut port).
+void Worker::deliver_burst(Burst& b) {
+  const ForwardingState& fs = *t_.state;
+  const PortMask open = ~fs.shut_ports();
+  for (unsigned i = 0; i < b.n; ++i) {
+    if (b.pkts[i] == nullptr) continue;
+    const PortMask decided = decided_ports(b.entry[i], b.egress[i]);
+    deliver(b.pkts[i], b.in, b.vlan[i], b.tagged[i], final_egress(decided, fs.vlan(b.vlan[i]), open, b.in));
+  }
+}
+
+// Stage 5b. Control frames to the control lcore, in one enqueue.
+void Worker::punt_burst(Burst& b) {
+  if (b.npunt == 0) return;
+  PortCounters& pc = *b.pc;
+  pc.punted += b.npunt;
+  const unsigned done = rte_ring_mp_enqueue_burst(t_.punt, reinterpret_cast<void**>(b.punt), b.npunt, nullptr);
+  if (done < b.npunt) {
+    pc.count(Drop::PuntRingFull, b.npunt - done);
+    pc.punted -= b.npunt - done;
+    rte_pktmbuf_free_bulk(&b.punt[done], b.npunt - done);
   }
 }
 
@@ -481,13 +501,21 @@ unsigned Worker::poll_once() {
   unsigned total = 0;
   rte_mbuf* pkts[kBurst];
   for (const RxQueue& q : rxqs_) {
+    StageClock clock(stages_);
     const uint16_t n = rte_eth_rx_burst(q.dpdk_port, q.queue, pkts, kBurst);
     if (n == 0) continue;
+    clock.lap(Stage::Rx);
     total += n;
-    rx_burst(q.port, pkts, n);
+    rx_burst(q.port, pkts, n, clock);
+    clock.commit(n);
   }
+  StageClock clock(stages_);
   total += drain_inject(inject_, tx_);
   tx_.flush();
+  if (total != 0) {  // an idle poll's flush is idle time, not TX
+    clock.lap(Stage::Tx);
+    clock.commit(total, false);
+  }
   t_.rcu->quiescent(index_);
   return total;
 }

@@ -27,6 +27,7 @@
 #include "mcsnoop/mft/entry.hpp"
 #include "mcsnoop/mft/key.hpp"
 #include "mcsnoop/mft/mft.hpp"
+#include "mcsnoop/net/wire.hpp"
 
 namespace mcsnoop::dataplane {
 
@@ -51,9 +52,9 @@ constexpr const char* to_string(McastMatch m) {
 // IP header at `ip` (IPv6 when `v6`; the classifier has checked that the header is there).
 inline void fill_mcast_key(mft::Key& k, VlanId vlan, const uint8_t* ip, bool v6, bool with_source) {
   if (v6) {
-    mft::fill_key_v6(k, vlan, ip + 24, with_source ? ip + 8 : nullptr);
+    mft::fill_key_v6(k, vlan, ip + net::kIpv6DstOffset, with_source ? ip + net::kIpv6SrcOffset : nullptr);
   } else {
-    mft::fill_key_v4(k, vlan, ip + 16, with_source ? ip + 12 : nullptr);
+    mft::fill_key_v4(k, vlan, ip + net::kIpv4DstOffset, with_source ? ip + net::kIpv4SrcOffset : nullptr);
   }
 }
 

@@ -22,11 +22,15 @@
 #include "mcsnoop/dataplane/lcore_cycles.hpp"
 #include "mcsnoop/dataplane/learn_event.hpp"
 #include "mcsnoop/dataplane/pending_macs.hpp"
+#include "mcsnoop/dataplane/stage_cycles.hpp"
 #include "mcsnoop/dataplane/token_bucket.hpp"
 #include "mcsnoop/dataplane/tx_stage.hpp"
+#include "mcsnoop/l2/mac_table.hpp"
+#include "mcsnoop/mft/entry.hpp"
+#include "mcsnoop/mft/key.hpp"
+#include "mcsnoop/net/frame_classify.hpp"
 
 namespace mcsnoop::mft { class Table; class RcuDomain; }
-namespace mcsnoop::l2 { class MacTable; struct MacKey; }
 
 namespace mcsnoop::dataplane {
 
@@ -68,9 +72,12 @@ class Worker {
   unsigned index() const { return index_; }
   // Busy/idle cycles of run() (any thread may read them).
   const LcoreCycles& cycles() const { return cycles_; }
+  // Per-stage cycle accounting into `into` (null: off, the default). Only while the worker is
+  // stopped; `into` must outlive its use.
+  void set_stage_cycles(StageCycles* into) { stages_ = into; }
 
-  // The RX stage on one burst that arrived on `in`; exposed for benchmarks and tests.
-  void rx_burst(PortId in, rte_mbuf** pkts, uint16_t n);
+  // The RX stages on one burst that arrived on `in` (worker.cpp), timed by `clock` when it is on.
+  void rx_burst(PortId in, rte_mbuf** pkts, uint16_t n, StageClock& clock);
 
  private:
   // This lcore's tokens of one port's shared policers (ForwardingState::policers).
@@ -78,6 +85,62 @@ class Worker {
     TokenShare punt;
     TokenShare storm[kStormClasses];
   };
+
+  // One received burst between the RX stages (rx_burst): a structure of arrays with one slot
+  // per frame in arrival order, and the key lists the lookup stages batch. A slot whose `pkts`
+  // entry is null was consumed (dropped and counted, or punted) by an earlier stage.
+  struct Burst {
+    PortId in;
+    const PortState* ps;
+    PortCounters* pc;
+    uint64_t now_cycles;
+    bool moves_pending;  // PendingMacs::moves_pending() before the MAC table lookup
+    uint16_t n;
+    rte_mbuf** pkts;     // the caller's array: slot i's frame
+    // Per slot, from classify() (vlan: the tag's VID until admit() makes it the VLAN).
+    net::FrameClass cls[kBurst];
+    VlanId vlan[kBurst];
+    uint16_t l3[kBurst];        // IP header offset
+    bool tagged[kBurst];
+    bool v6[kBurst];            // IPv6 (else IPv4) where the class is an IP one
+    bool group_mac_ok[kBurst];  // control frames: destination MAC is the group's (RFC 1112, 2464)
+    // Per slot, the decision: an MFT entry (read late, in deliver_burst()) or a port set.
+    const mft::Entry* entry[kBurst];
+    PortMask egress[kBurst];
+    // Lookup batches, each key with the slot it belongs to.
+    mft::Key sg_keys[kBurst];
+    uint16_t sg_slot[kBurst];  // not uint8_t: a char store may alias every field, forcing reloads
+    unsigned nsg;
+    mft::Key g_keys[kBurst];
+    uint16_t g_slot[kBurst];
+    unsigned ng;
+    l2::MacKey mac_keys[2 * kBurst];
+    uint16_t mac_slot[2 * kBurst];
+    bool mac_is_dst[2 * kBurst];  // destination lookup (else source learning)
+    unsigned nmac;
+    uint64_t mac_values[2 * kBurst];
+    uint64_t mac_hits;            // bit k: mac_keys[k] found
+    rte_mbuf* punt[kBurst];
+    unsigned npunt;
+  };
+
+  // The stages (worker.cpp), each one pass over the burst.
+  bool begin_burst(Burst& b, PortId in, rte_mbuf** pkts, uint16_t n);
+  void classify(Burst& b);
+  void ingress(Burst& b);
+  void lookup_mcast(Burst& b);
+  void lookup_macs(Burst& b);
+  void learn(Burst& b);
+  void deliver_burst(Burst& b);
+  void punt_burst(Burst& b);
+  // Helpers of the stages, for one slot.
+  bool admit(Burst& b, unsigned i);
+  void take_source(Burst& b, unsigned i, uint64_t& last_src);
+  void dispatch(Burst& b, unsigned i);
+  void drop(Burst& b, unsigned i, Drop why);
+  void dispatch_control(Burst& b, unsigned i);
+  void flood(Burst& b, unsigned i, StormClass cls);
+  void key_mcast(Burst& b, unsigned i);
 
   void deliver(rte_mbuf* m, PortId in, VlanId vlan, bool tagged, PortMask egress);
   // Learning without a flood window (PendingMacs). True when `src` needs no table lookup: this
@@ -116,6 +179,8 @@ class Worker {
   uint32_t mac_flush_epoch_ = 0;  // ForwardingState::mac_flush_epoch() learn_filter_ belongs to
   uint64_t now_ms_ = 0;
   LcoreCycles cycles_;
+  StageCycles* stages_ = nullptr;
+  Burst burst_;
 };
 
 // Transmits up to one burst of control-lcore frames queued on `inject` (see InjectItem) through

@@ -94,9 +94,9 @@ inline FrameClass classify_ipv4(const uint8_t* ip, uint32_t avail, FrameInfo& fi
   if ((vihl >> 4) != 4 || hlen < kIpv4MinHeaderLen || hlen > avail) [[unlikely]] {
     return FrameClass::Malformed;
   }
-  const uint8_t* d = ip + 16;
+  const uint8_t* d = ip + kIpv4DstOffset;
   fi.group = IpAddr::v4_bytes(d);
-  fi.source = IpAddr::v4_bytes(ip + 12);
+  fi.source = IpAddr::v4_bytes(ip + kIpv4SrcOffset);
   if ((d[0] & 0xf0) != 0xe0) return FrameClass::NonIpMulticast;
   const uint32_t total = load_be16(ip + 2);
   if (total < hlen || total > avail) [[unlikely]] return FrameClass::Malformed;
@@ -118,9 +118,9 @@ inline FrameClass classify_ipv4(const uint8_t* ip, uint32_t avail, FrameInfo& fi
 
 inline FrameClass classify_ipv6(const uint8_t* ip, uint32_t avail, FrameInfo& fi) {
   if (avail < kIpv6HeaderLen || (ip[0] >> 4) != 6) [[unlikely]] return FrameClass::Malformed;
-  const uint8_t* d = ip + 24;
+  const uint8_t* d = ip + kIpv6DstOffset;
   fi.group = IpAddr::v6_bytes(d);
-  fi.source = IpAddr::v6_bytes(ip + 8);
+  fi.source = IpAddr::v6_bytes(ip + kIpv6SrcOffset);
   if (d[0] != 0xff) return FrameClass::NonIpMulticast;
   const uint32_t end = kIpv6HeaderLen + load_be16(ip + 4);
   if (end > avail) [[unlikely]] return FrameClass::Malformed;

@@ -62,6 +62,14 @@ inline constexpr uint32_t kMrdAdvertisementLen = 8;   // RFC 4286 2.1 / 3.1
 inline constexpr uint32_t kMrdShortLen = 4;           // solicitation and termination
 inline constexpr uint32_t kPimHeaderLen = 4;
 
+// Where the fields the data path reads in place sit in their headers (bytes from the header's
+// start): Ethernet source address, IPv4 and IPv6 source and destination addresses.
+inline constexpr uint32_t kEthernetSrcOffset = 6;
+inline constexpr uint32_t kIpv4SrcOffset = 12;
+inline constexpr uint32_t kIpv4DstOffset = 16;
+inline constexpr uint32_t kIpv6SrcOffset = 8;
+inline constexpr uint32_t kIpv6DstOffset = 24;
+
 // Router Alert: IPv4 option (RFC 2113) and IPv6 hop-by-hop option (RFC 2711).
 inline constexpr uint8_t kIpv4OptRouterAlert = 0x94;  // copied flag | class 0 | number 20
 inline constexpr uint8_t kIpv4OptEnd = 0;
