@@ -17,7 +17,12 @@ net::IpAddr v4(const char* text) {
   return net::IpAddr::v4_bytes(b);
 }
 
-std::string name(PortId p) { return "p" + std::to_string(p); }
+// Appended, not `"p" + std::to_string(p)`: GCC 12 -O3 raises a false -Wrestrict on that.
+std::string name(PortId p) {
+  std::string s = "p";
+  s += std::to_string(p);
+  return s;
+}
 
 snoop::QuerierDetail querier(std::optional<net::IpAddr> addr, bool self, std::optional<PortId> port = {}) {
   snoop::QuerierDetail d;
