@@ -427,9 +427,10 @@ json ControlPlane::show_vlans() const {
       querier[family_name(d.view.family)] = {
           {"querier", d.view.querier ? json(d.view.querier->to_string()) : json(nullptr)}, {"self", d.view.self}};
     }
-    json router_ports = json::array();
+    // By family, as `show routers` says it: a port can be a router port of one family only.
+    json router_ports = {{"ipv4", json::array()}, {"ipv6", json::array()}};
     for (const snoop::RouterView& r : routers) {
-      if (r.vlan == v.id) router_ports.push_back(port_name(r.port) + (r.family == net::Family::V6 ? " (ipv6)" : ""));
+      if (r.vlan == v.id) router_ports[family_name(r.family)].push_back(port_name(r.port));
     }
     out.push_back({{"id", v.id},
                    {"members", members},

@@ -350,6 +350,7 @@ TEST(Views, VlansMacAndVersion) {
   std::vector<HarnessPort> ports = rhhh();
   ports[3].mode = dataplane::VlanMode::Trunk;
   ports[3].allowed = {1, 20};
+  ports[2].snoop.router = snoop::RouterMode::Always;
   HarnessVlan v20;
   v20.id = 20;
   v20.snooping = false;
@@ -366,6 +367,7 @@ TEST(Views, VlansMacAndVersion) {
   EXPECT_EQ(vlans[0]["unregistered"], "flood");
   EXPECT_EQ(vlans[0]["querier"]["ipv4"]["self"], true);
   EXPECT_EQ(vlans[0]["groups"], 1u);
+  EXPECT_EQ(vlans[0]["router_ports"], json({{"ipv4", {"h2"}}, {"ipv6", {"h2"}}})) << "by family";
   EXPECT_EQ(vlans[1]["id"], 20);
   EXPECT_EQ(vlans[1]["snooping"], false);
   EXPECT_EQ(vlans[1]["members"], json::array({"h3"}));
