@@ -72,7 +72,7 @@ void ControlPlane::add_bridge_fields(json& port, PortId p) const {
   port["state"] = dp_.state().port(p).shut.load() ? "bpdu-guard-shut" : "forwarding";
   port["macs"] = dp_.macs().port_size(p);
   port["max_macs"] = dp_.macs().port_limit(p);
-  port["macs_refused"] = bridge_.macs_refused(p);
+  port["macs_refused"] = bridge_.macs_refused(p) - baseline_.ports[p].macs_refused;
 }
 
 json ControlPlane::show_ports() const {
@@ -161,7 +161,7 @@ json ControlPlane::show_stats() const {
         {"no_mbuf", cc.frames_lost_no_mbuf},
         {"link_changes", cc.link_changes},
         {"learn_events", cc.learn_events},
-        {"state_log_suppressed", state_log_.suppressed_total()}}},
+        {"state_log_suppressed", state_log_.suppressed_total() - baseline_.state_log_suppressed}}},
       {"snooping",
        {{"messages", e.messages}, {"queries", e.queries}, {"reports", e.reports}, {"leaves", e.leaves},
         {"records", e.records}, {"pim_hellos", e.pim_hellos}, {"mrd", e.mrd},
@@ -181,14 +181,15 @@ json ControlPlane::show_stats() const {
         {"fast_leaves", e.fast_leaves}, {"host_leaves_kept", e.host_leaves_kept},
         {"mrd_terminations", e.mrd_terminations}}},
       {"mft", {{"entries", dp_.mft().size()}, {"capacity", dp_.mft().capacity()},
-               {"refused_full", ms.refused_full}, {"refused_backlog", ms.refused_backlog},
+               {"refused_full", ms.refused_full - baseline_.mft_refused_full},
+               {"refused_backlog", ms.refused_backlog - baseline_.mft_refused_backlog},
                {"pending_reclaim", ms.pending}}},
       {"mac_table", {{"entries", dp_.macs().size()}, {"learn_events", cc.learn_events},
                      {"learned", cc.macs_learned}, {"moved", cc.macs_moved},
                      {"aged", cc.macs_aged}, {"full", cc.mac_table_full},
-                     {"refused_port_limit", dp_.macs().stats().refused_port_limit},
-                     {"flapping", bridge_.counters().mac_flaps},
-                     {"guard_shutdowns", bridge_.counters().guard_shutdowns}}},
+                     {"refused_port_limit", dp_.macs().stats().refused_port_limit - baseline_.mac_refused_port_limit},
+                     {"flapping", bridge_.counters().mac_flaps - baseline_.mac_flaps},
+                     {"guard_shutdowns", bridge_.counters().guard_shutdowns - baseline_.guard_shutdowns}}},
   };
 }
 
