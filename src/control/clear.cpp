@@ -38,10 +38,10 @@ json ControlPlane::clear_groups(const json& request) {
 
 // The show views count from here on; the counters themselves keep running (see CounterBaseline).
 json ControlPlane::clear_counters() {
-  for (PortId p = 0; p < dp_.port_count(); ++p) {
+  for (PortId p = 0; p < port_count(); ++p) {
     PortBaseline& b = baseline_.ports[p];
-    b.dp = dp_.port_counters(p);
-    if (rte_eth_stats_get(dp_.port_info(p).dpdk_port, &b.nic) != 0) b.nic = rte_eth_stats{};
+    b.dp = port_counters(p);
+    if (rte_eth_stats_get(sw_.ports[p].dpdk_port, &b.nic) != 0) b.nic = rte_eth_stats{};
     b.engine = engine_.port_counters(p);
     b.rx = engine_.rx_messages(p);
     b.tx = tx_msgs_[p];
@@ -51,9 +51,9 @@ json ControlPlane::clear_counters() {
     b.macs_refused = bridge_.macs_refused(p);
   }
   baseline_.engine = engine_.counters();
-  baseline_.mft_refused_full = dp_.mft().stats().refused_full;
-  baseline_.mft_refused_backlog = dp_.mft().stats().refused_backlog;
-  baseline_.mac_refused_port_limit = dp_.macs().stats().refused_port_limit;
+  baseline_.mft_refused_full = sw_.mft.stats().refused_full;
+  baseline_.mft_refused_backlog = sw_.mft.stats().refused_backlog;
+  baseline_.mac_refused_port_limit = sw_.macs.stats().refused_port_limit;
   baseline_.mac_flaps = bridge_.counters().mac_flaps;
   baseline_.guard_shutdowns = bridge_.counters().guard_shutdowns;
   baseline_.state_log_suppressed = state_log_.suppressed_total();
