@@ -70,6 +70,7 @@ struct HarnessLayout {
   // control lcore, so its frames take the inject ring.
   unsigned tx_queues = 3;
   unsigned rx_queues = 1;  // RX queues per ring ethdev (one per RX lcore to feed several)
+  unsigned tx_ring_size = 4096;  // the ring every TX queue of a port shares (a power of 2)
   uint32_t mft_capacity = 4096;
   uint32_t mac_table_size = 4096;
   uint32_t mac_move_limit = 5;
@@ -109,7 +110,8 @@ class SwitchHarness {
       for (unsigned q = 0; q < layout.rx_queues; ++q)
         rxs.push_back(rte_ring_create(("r" + std::to_string(id) + hp.name + "rx" + std::to_string(q)).c_str(), 1024,
                                       SOCKET_ID_ANY, 0));
-      rte_ring* tx = rte_ring_create(("r" + std::to_string(id) + hp.name + "tx").c_str(), 4096, SOCKET_ID_ANY, 0);
+      rte_ring* tx = rte_ring_create(("r" + std::to_string(id) + hp.name + "tx").c_str(), layout.tx_ring_size,
+                                     SOCKET_ID_ANY, 0);
       std::vector<rte_ring*> txs(layout.tx_queues, tx);  // every TX queue shares one capture ring
       EXPECT_GE(rte_eth_from_rings(ring_name.c_str(), rxs.data(), static_cast<unsigned>(rxs.size()), txs.data(),
                                    static_cast<unsigned>(txs.size()), SOCKET_ID_ANY),
