@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include "mcsnoop/control/query_frame.hpp"
+#include "mcsnoop/dataplane/egress_rules.hpp"
 #include "mcsnoop/dataplane/learn_event.hpp"
 #include "mcsnoop/dataplane/mbuf_meta.hpp"
 #include "mcsnoop/l2/mac_table.hpp"
@@ -218,7 +219,7 @@ void ControlPlane::handle_control_frame(rte_mbuf* m) {
   const auto* data = static_cast<const uint8_t*>(rte_pktmbuf_read(m, 0, len, frame_buf_.data()));
   const net::FrameInfo fi = net::classify_frame(data, len);
   const dataplane::VlanState& vs = sw_.state.vlan(md.vlan);
-  const PortMask flood = vs.members.without(md.in_port);
+  const PortMask flood = dataplane::final_egress(vs.members, vs, open_ports(), md.in_port);
 
   net::DecodeNotes notes;
   const net::DecodeResult r = net::decode_l3(fi.ethertype, data + fi.l3_offset, len - fi.l3_offset, msg_, &notes);
@@ -237,7 +238,7 @@ void ControlPlane::handle_control_frame(rte_mbuf* m) {
       // (RFC 4541 2.1.1(3); rfc-checklist E26, E30).
       ++counters_.decode_errors[static_cast<unsigned>(r)];
       ++counters_.flooded_unrecognized;
-      sw_.tx.emit(m, md.vlan, md.tagged, unshut(flood), vs.untagged);
+      sw_.tx.emit(m, md.vlan, md.tagged, flood, vs.untagged);
       return;
     default:
       // Malformed: learn nothing and do not flood (RFC 4541 2.1.1(5)); count it.
@@ -254,7 +255,9 @@ void ControlPlane::apply(snoop::Actions& a, rte_mbuf* frame) {
   auto& state = sw_.state;
   for (const snoop::FwdUpdate& u : a.fwd) {
     const mft::Key key(u.vlan, u.group, u.source.value_or(net::IpAddr()));
-    const PortMask ports = u.remove ? PortMask() : u.ports & state.vlan(u.vlan).members;
+    // Published as the engine decided: the workers keep each frame inside its VLAN
+    // (dataplane::final_egress), so a port outside it in a set gets nothing.
+    const PortMask ports = u.remove ? PortMask() : u.ports;
     // A newer change supersedes a refused one still waiting for its retry.
     if (!mft_retry_.empty()) mft_retry_.erase(key);
     if (!publish(key, ports, u.remove)) remember_refused(key, ports, u.remove);
@@ -267,7 +270,7 @@ void ControlPlane::apply(snoop::Actions& a, rte_mbuf* frame) {
     const dataplane::MbufMeta md = dataplane::meta(frame);
     if (a.packet.kind == snoop::PacketDisposition::Kind::Forward) {
       const dataplane::VlanState& vs = state.vlan(md.vlan);
-      const PortMask egress = unshut((a.packet.egress & vs.members).without(md.in_port));
+      const PortMask egress = dataplane::final_egress(a.packet.egress, vs, open_ports(), md.in_port);
       count_tx(egress, snoop::msg_counter(msg_));  // msg_ is the frame's message (handle_control_frame)
       sw_.tx.emit(frame, md.vlan, md.tagged, egress, vs.untagged);
     } else {
@@ -347,7 +350,7 @@ uint32_t ControlPlane::frame_limit(PortMask egress) const {
 
 void ControlPlane::send_query(const snoop::QueryToSend& q) {
   const dataplane::VlanState& vs = sw_.state.vlan(q.vlan);
-  const PortMask egress = q.egress & vs.members;
+  const PortMask egress = dataplane::final_egress(q.egress, vs, open_ports());
   if (egress.empty()) return;
   // The source MAC is the first egress port's own address, as a router's would be.
   const auto first = static_cast<PortId>(std::countr_zero(egress.bits()));

@@ -175,7 +175,8 @@ class ControlPlane {
   // BPDU guard: flushes the MAC addresses of ports a worker has just shut; returns how many.
   unsigned watch_guard();
   // `egress` without the ports BPDU guard has shut: the control lcore sends them nothing either.
-  PortMask unshut(PortMask egress) const { return egress & ~sw_.state.shut_ports(); }
+  PortMask unshut(PortMask egress) const { return egress & open_ports(); }
+  PortMask open_ports() const { return ~sw_.state.shut_ports(); }
   void add_bridge_fields(nlohmann::json& port, PortId p) const;
   void register_handlers();
   friend class GroupsListing;

@@ -84,9 +84,15 @@ inline PortMask decided_ports(const mft::Entry* entry, PortMask fallback) {
 }
 
 // 4. The final rule for every frame: never back out the ingress port, never outside the VLAN,
-// nothing to a port BPDU guard has shut (`open` = ~ForwardingState::shut_ports()).
+// nothing to a port BPDU guard has shut (`open` = ~ForwardingState::shut_ports()). This is the
+// one place where "egress ports are members of the VLAN" is enforced: the workers apply it to
+// every frame they deliver and the control plane to every frame it forwards or originates, so
+// the sets that decide (MFT entries, unregistered sets, the engine's) need not be filtered.
+inline PortMask final_egress(PortMask decided, const VlanState& vs, PortMask open) {
+  return decided & vs.members & open;
+}
 inline PortMask final_egress(PortMask decided, const VlanState& vs, PortMask open, PortId in) {
-  return (decided & vs.members & open).without(in);
+  return final_egress(decided, vs, open).without(in);
 }
 
 // One multicast data frame's whole decision, for callers outside the burst loop.
