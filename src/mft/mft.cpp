@@ -56,7 +56,7 @@ const core::HashKey& hash_key() {
   return key;
 }
 
-Table::Table(RcuDomain& rcu, uint32_t capacity, int socket_id)
+Table::Table(rcu::RcuDomain& rcu, uint32_t capacity, int socket_id)
     : rcu_(rcu),
       socket_id_(socket_id),
       capacity_(clamp_capacity(capacity)),

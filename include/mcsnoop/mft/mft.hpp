@@ -39,7 +39,7 @@
 #include "mcsnoop/core/port_mask.hpp"
 #include "mcsnoop/mft/entry.hpp"
 #include "mcsnoop/mft/key.hpp"
-#include "mcsnoop/mft/rcu_domain.hpp"
+#include "mcsnoop/rcu/rcu_domain.hpp"
 #include "mcsnoop/mft/rcu_hash.hpp"
 
 namespace mcsnoop::mft {
@@ -82,7 +82,7 @@ class Table {
 
   // `capacity` keys (raised to kMinCapacity), memory on `socket_id`. The domain must outlive
   // the table. Control lcore, EAL initialised. Throws std::runtime_error on DPDK failure.
-  Table(RcuDomain& rcu, uint32_t capacity, int socket_id = SOCKET_ID_ANY);
+  Table(rcu::RcuDomain& rcu, uint32_t capacity, int socket_id = SOCKET_ID_ANY);
   // Frees every Entry, live or pending. Precondition: no reader is online in the domain
   // (workers stopped); otherwise pending Entries are leaked rather than freed under a reader.
   ~Table();
@@ -180,7 +180,7 @@ class Table {
   static unsigned source_slot(VlanId vlan, unsigned family) { return (vlan & 0x0fffu) * 2 + (family & 1u); }
   void count_source_key(const Key& key, int delta);
 
-  RcuDomain& rcu_;
+  rcu::RcuDomain& rcu_;
   int socket_id_;
   uint32_t capacity_;
   uint32_t dq_capacity_;
