@@ -33,6 +33,9 @@ class EntryPool {
   // Returns `e` (from this pool, or nullptr) to the free list.
   void release(Entry* e);
   uint32_t in_use() const { return slots_ - static_cast<uint32_t>(free_.size()); }
+  // The slab: entry i is slab()[i]. Readers index it with what the table publishes.
+  const Entry* slab() const { return slab_; }
+  uint32_t index_of(const Entry* e) const { return static_cast<uint32_t>(e - slab_); }
 
  private:
   uint32_t slots_;

@@ -14,6 +14,9 @@
 #include <rte_hash_crc.h>
 
 #include "mcsnoop/mft/mft.hpp"
+#include "mcsnoop/mft/rcu_hash.hpp"  // unique_object_name
+
+#include <rte_hash.h>
 
 namespace mcsnoop::mft {
 namespace {
