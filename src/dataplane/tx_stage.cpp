@@ -1,5 +1,6 @@
 #include "mcsnoop/dataplane/tx_stage.hpp"
 
+#include <bit>
 #include <cstring>
 
 #include "mcsnoop/net/byte_order.hpp"
@@ -153,8 +154,7 @@ void TxStage::emit_replicated(rte_mbuf* m, VlanId vlan, bool tagged, PortMask eg
   if (same.empty()) {
     rte_pktmbuf_free(m);
   } else {
-    if (same.count() > 1) rte_pktmbuf_refcnt_update(m, static_cast<int16_t>(same.count() - 1));
-    same.for_each([&](PortId p) { enqueue(p, m); });
+    emit_same(m, same);
   }
   if (variant != nullptr) {
     // Every segment of the chain carries the extra references, so each port's free walks it.
@@ -165,6 +165,33 @@ void TxStage::emit_replicated(rte_mbuf* m, VlanId vlan, bool tagged, PortMask eg
     if (flat.count() > 1) rte_pktmbuf_refcnt_update(flat_variant, static_cast<int16_t>(flat.count() - 1));
     flat.for_each([&](PortId p) { enqueue(p, flat_variant); });
   }
+}
+
+void TxStage::emit_same(rte_mbuf* m, PortMask ports) {
+  if (m->nb_segs == 1 && m->pkt_len <= copy_max_ && ports.count() > 1) {
+    // The first port gets m; the others a copy each, while the pool has mbufs.
+    const auto first = static_cast<PortId>(std::countr_zero(ports.bits()));
+    ports.reset(first);
+    rte_mempool* pool = copy_pool(m);
+    const auto* src = rte_pktmbuf_mtod(m, const uint8_t*);
+    while (!ports.empty()) {
+      rte_mbuf* c = rte_pktmbuf_alloc(pool);
+      if (c == nullptr) break;  // the rest by reference count
+      std::memcpy(rte_pktmbuf_mtod(c, uint8_t*), src, m->data_len);
+      c->data_len = m->data_len;
+      c->pkt_len = m->pkt_len;
+      const auto p = static_cast<PortId>(std::countr_zero(ports.bits()));
+      ports.reset(p);
+      enqueue(p, c);
+    }
+    if (ports.empty()) {
+      enqueue(first, m);
+      return;
+    }
+    ports.set(first);
+  }
+  if (ports.count() > 1) rte_pktmbuf_refcnt_update(m, static_cast<int16_t>(ports.count() - 1));
+  ports.for_each([&](PortId p) { enqueue(p, m); });
 }
 
 void TxStage::flush_port(PortId port) {

@@ -5,31 +5,36 @@
 // are lock-free and never write shared memory. A pointer returned by a lookup stays valid until
 // the reader's next RcuDomain::quiescent() call, and not one instruction longer.
 //
-// Memory: every set() that changes a key takes a new immutable Entry from the table's slab; the
-// replaced or erased Entry goes onto a defer queue and back to the slab in reclaim() (or
-// automatically in later updates) once every online reader has passed a quiescent state.
+// Memory: every set() that changes a key takes a new immutable record (key and Entry) from the
+// table's slab; the replaced or erased record goes onto a defer queue and back to the slab in
+// reclaim() (or automatically in later updates) once every online reader has passed a
+// quiescent state.
 //
 // Layout: a purpose-built two-choice bucket table, not an rte_hash (the MAC table's design,
-// l2/mac_table.hpp, for a 36-byte key). A lookup reads one bucket line per candidate bucket,
-// then the key slot of the matching tag and the Entry, whose addresses are both known from the
-// bucket line, so the two loads overlap; no compare callback, no change counter, no retry.
+// l2/mac_table.hpp, for a 36-byte key). A hit reads one bucket line per candidate bucket and
+// then one record line holding both the key and its Entry: no separate key store, no compare
+// callback, no change counter, no retry (rte_hash reads a bucket, a key slot, then the Entry).
 // * Hash: core::keyed_hash of the key's five words under a random per-process key (hash_of).
 //   The first bucket comes from its top bits, the second from its bottom bits, and a 16-bit tag
 //   from the bits in between (disjoint bit ranges up to 2^23 buckets).
-// * Bucket: 64 bytes, one line: 8 tags and 8 entry words (the Entry's slab index + 1; 0 = the
-//   slot holds no key). Keys live in a separate array, one 40-byte slot per bucket slot.
-// * Insertion puts a new key in whichever candidate bucket has more usable free slots (the
-//   first on a tie). Keys never move (no cuckoo displacement), so a reader never misses a key
-//   that stays in the table. There are at least 4 slots per key of capacity; with the hash
-//   keyed, a host cannot aim keys at a bucket pair, and both buckets full by chance is
-//   astronomically rare (the MAC table's simulation, same geometry). If it happens, set()
-//   refuses and counts refused_full, and the control plane retries.
-// * Concurrency (one writer, lock-free readers): an insert writes the tag and the key, then
-//   release-stores the entry word; a reader loads the entry word (acquire) before the key.
-//   A replace is one store of the entry word. An erase stores 0 in it; the slot's key stays
-//   and the slot is not reused until every online reader has passed a quiescent state (an
-//   RCU token per erased slot, in the writer's own array), so a reader that matched the key a
-//   moment earlier still compares a whole key and gets an Entry that is still allocated.
+// * Bucket: 64 bytes, one line: 8 tags and 8 record words (the record's slab index + 1; 0 = the
+//   slot holds no key).
+// * Record: 64 bytes, one line: the key, then its Entry. Records are immutable once published
+//   and come from one slab (src/mft/entry_pool.hpp), lowest index first, so a small table's
+//   records share few lines and pages.
+// * Insertion puts a new key in whichever candidate bucket has more free slots (the first on a
+//   tie). Keys never move (no cuckoo displacement), so a reader never misses a key that stays
+//   in the table. There are at least 4 slots per key of capacity; with the hash keyed, a host
+//   cannot aim keys at a bucket pair, and both buckets full by chance is astronomically rare
+//   (the MAC table's simulation, same geometry). If it happens, set() refuses and counts
+//   refused_full, and the control plane retries.
+// * Concurrency (one writer, lock-free readers): an insert writes a new record and the tag,
+//   then release-stores the record word; a reader loads the record word (acquire) before the
+//   record. A replace is a new record and one store of the word. An erase stores 0 in the word.
+//   Replaced and erased records go to the defer queue; a reader that loaded a word a moment
+//   earlier still reads a whole record with the key it was published with. A slot is reused at
+//   once: a reader that matched its old tag compares its key against the new record's and
+//   moves on.
 //
 // Hashing: keys are (VLAN, group, source) chosen by hosts. The hash is core::keyed_hash under
 // a random per-process key, never CRC32-C: with CRC a host could compute 16 (S,G) keys sharing
@@ -62,7 +67,17 @@
 #include "mcsnoop/mft/rcu_domain.hpp"
 
 namespace mcsnoop::mft {
-namespace detail { class EntryPool; }
+namespace detail {
+class RecordPool;
+
+// One key and its Entry, in one line (see the layout notes above).
+struct alignas(64) Record {
+  Key key;
+  uint8_t pad[12];
+  Entry entry;
+};
+static_assert(sizeof(Record) == 64 && offsetof(Record, entry) == 48);
+}  // namespace detail
 
 // The MFT's hash key: random, drawn from the kernel once per process (at the first Table).
 // Any thread, after that first construction.
@@ -168,24 +183,19 @@ class Table {
     const uint64_t h = hash(key);
     const Bucket& b1 = r_.buckets[bucket1(h)];
     const Bucket& b2 = r_.buckets[bucket2(h)];
-    const int64_t slot = find(key, h, b1, b2);
-    return slot < 0 ? nullptr : entry_at(slot_entry(static_cast<size_t>(slot)));
+    const Record* rec = nullptr;
+    find(key, h, b1, b2, &rec);
+    return rec != nullptr ? &rec->entry : nullptr;
   }
 
  private:
+  using Record = detail::Record;
   struct alignas(64) Bucket {
-    uint16_t tag[kSlotsPerBucket];    // bits 24..39 of the key's hash (meaningful where entry != 0)
-    uint32_t entry[kSlotsPerBucket];  // the Entry's slab index + 1; 0: no key in the slot
+    uint16_t tag[kSlotsPerBucket];    // bits 24..39 of the key's hash (meaningful where word != 0)
+    uint32_t word[kSlotsPerBucket];   // the record's slab index + 1; 0: no key in the slot
     uint8_t spare[16];
   };
   static_assert(sizeof(Bucket) == 64);
-  // One key per bucket slot (slot = bucket * kSlotsPerBucket + index), 8-byte aligned so the
-  // compare loads whole words.
-  struct alignas(8) KeySlot {
-    Key key;
-    uint32_t pad;
-  };
-  static_assert(sizeof(KeySlot) == 40);
 
   uint32_t bucket1(uint64_t h) const { return static_cast<uint32_t>(h >> r_.shift); }
   uint32_t bucket2(uint64_t h) const { return static_cast<uint32_t>(h) & r_.bucket_mask; }
@@ -198,12 +208,12 @@ class Table {
     // One byte per 16-bit lane after packing.
     return static_cast<unsigned>(_mm_movemask_epi8(_mm_packs_epi16(eq, _mm_setzero_si128())));
   }
-  // The entry word of `slot`: acquire, so the key read after it is the one it was published with.
-  uint32_t slot_entry(size_t slot) const {
-    return __atomic_load_n(&r_.buckets[slot / kSlotsPerBucket].entry[slot % kSlotsPerBucket],
+  // The record word of `slot`: acquire, so the record read after it is complete.
+  uint32_t slot_word(size_t slot) const {
+    return __atomic_load_n(&r_.buckets[slot / kSlotsPerBucket].word[slot % kSlotsPerBucket],
                            __ATOMIC_ACQUIRE);
   }
-  const Entry* entry_at(uint32_t word) const { return r_.entries + (word - 1); }
+  const Record* record_at(uint32_t word) const { return r_.records + (word - 1); }
   static bool same_key(const Key& a, const Key& b) {
     const auto* x = reinterpret_cast<const uint8_t*>(&a);
     const auto* y = reinterpret_cast<const uint8_t*>(&b);
@@ -211,24 +221,31 @@ class Table {
     return ((load64(x) ^ load64(y)) | (load64(x + 8) ^ load64(y + 8)) | (load64(x + 16) ^ load64(y + 16)) |
             (load64(x + 24) ^ load64(y + 24)) | (load32(x + 32) ^ load32(y + 32))) == 0;
   }
-  // The slot holding `key` among the candidates of its two buckets, or -1.
-  int64_t find(const Key& key, uint64_t h, const Bucket& b1, const Bucket& b2) const {
+  // The slot holding `key` among the candidates of its two buckets, or -1; its record in *rec.
+  int64_t find(const Key& key, uint64_t h, const Bucket& b1, const Bucket& b2, const Record** rec) const {
     return find_in(key, match_tags(b1, tag_of(h)) | match_tags(b2, tag_of(h)) << kSlotsPerBucket,
-                   bucket1(h), bucket2(h));
+                   bucket1(h), bucket2(h), rec);
+  }
+  static size_t slot_of(unsigned c, uint32_t i1, uint32_t i2) {
+    return size_t{c < kSlotsPerBucket ? i1 : i2} * kSlotsPerBucket + (c % kSlotsPerBucket);
   }
   // `cand`: bit s = slot s of bucket i1, bit 8 + s = slot s of bucket i2.
-  int64_t find_in(const Key& key, unsigned cand, uint32_t i1, uint32_t i2) const {
+  int64_t find_in(const Key& key, unsigned cand, uint32_t i1, uint32_t i2, const Record** rec) const {
     for (; cand != 0; cand &= cand - 1) {
-      const unsigned c = static_cast<unsigned>(__builtin_ctz(cand));
-      const size_t slot = size_t{c < kSlotsPerBucket ? i1 : i2} * kSlotsPerBucket + (c % kSlotsPerBucket);
-      if (slot_entry(slot) != 0 && same_key(r_.keys[slot].key, key)) return static_cast<int64_t>(slot);
+      const size_t slot = slot_of(static_cast<unsigned>(__builtin_ctz(cand)), i1, i2);
+      const uint32_t w = slot_word(slot);
+      if (w != 0 && same_key(record_at(w)->key, key)) {
+        *rec = record_at(w);
+        return static_cast<int64_t>(slot);
+      }
     }
+    *rec = nullptr;
     return -1;
   }
 
   // The bulk lookup in three passes over the batch, so that the cache misses of different keys
   // overlap: hash every key and prefetch its bucket lines; match the tags and prefetch the
-  // first candidate's key slot and Entry; compare keys.
+  // first candidate's record; compare keys.
   template <typename KeyAt>
   uint64_t lookup_bulk_impl(KeyAt key_at, unsigned n, const Entry* out[]) const {
     assert(n <= kMaxBulk);
@@ -246,53 +263,44 @@ class Table {
     for (unsigned i = 0; i < n; ++i) {
       cand[i] = match_tags(r_.buckets[i1[i]], tags[i]) | match_tags(r_.buckets[i2[i]], tags[i]) << kSlotsPerBucket;
       if (cand[i] == 0) continue;
-      const unsigned c = static_cast<unsigned>(__builtin_ctz(cand[i]));
-      const size_t slot = size_t{c < kSlotsPerBucket ? i1[i] : i2[i]} * kSlotsPerBucket + (c % kSlotsPerBucket);
-      rte_prefetch0(&r_.keys[slot]);
-      const uint32_t e = slot_entry(slot);
-      if (e != 0) rte_prefetch0(entry_at(e));
+      const uint32_t w = slot_word(slot_of(static_cast<unsigned>(__builtin_ctz(cand[i])), i1[i], i2[i]));
+      if (w != 0) rte_prefetch0(record_at(w));
     }
     uint64_t hits = 0;
     for (unsigned i = 0; i < n; ++i) {
       out[i] = nullptr;
       if (cand[i] == 0) continue;
-      const int64_t slot = find_in(key_at(i), cand[i], i1[i], i2[i]);
-      if (slot < 0) continue;
-      // Re-read: find_in checked it non-zero, and the writer may have replaced it since (either
-      // Entry stays valid until this reader's next quiescent state); 0 would be an erase in
-      // between, which counts as a miss.
-      const uint32_t e = slot_entry(static_cast<size_t>(slot));
-      if (e == 0) continue;
-      out[i] = entry_at(e);
+      const Record* rec = nullptr;
+      if (find_in(key_at(i), cand[i], i1[i], i2[i], &rec) < 0) continue;
+      out[i] = &rec->entry;
       hits |= uint64_t{1} << i;
     }
     return hits;
   }
 
   // Writer side.
-  Entry* make_entry(PortMask ports);
   bool erase_impl(const Key& key, bool may_block);
-  // A usable free slot for a new key with hash `h` (grace period of its last key over), or -1.
-  int64_t free_slot(uint64_t h);
-  // Usable free slots of bucket `b`; the first one in *first (-1 if none).
-  unsigned usable_slots(uint32_t b, int* first);
-  // Ensures the defer queue can take one more Entry; may_block allows waiting for readers.
+  // A free slot for a new key with hash `h`, or -1.
+  int64_t free_slot(uint64_t h) const;
+  // Free slots of bucket `b`; the first one in *first (-1 if none).
+  unsigned free_slots(uint32_t b, int* first) const;
+  Record* make_record(const Key& key, PortMask ports);
+  // Ensures the defer queue can take one more record; may_block allows waiting for readers.
   bool make_room(bool may_block);
-  // Hands an unlinked Entry to the defer queue (blocking fallback if that ever fails).
-  void retire(Entry* e);
+  // Hands an unlinked record to the defer queue (blocking fallback if that ever fails).
+  void retire(const Record* r);
   static void free_retired(void* self, void* elem, unsigned n);
   static unsigned source_slot(VlanId vlan, unsigned family) { return (vlan & 0x0fffu) * 2 + (family & 1u); }
   void count_source_key(const Key& key, int delta);
-  uint32_t entry_word(const Entry* e) const;
-  void store_entry_word(size_t slot, uint32_t word) {
-    __atomic_store_n(&r_.buckets[slot / kSlotsPerBucket].entry[slot % kSlotsPerBucket], word, __ATOMIC_RELEASE);
+  uint32_t word_of(const Record* r) const { return static_cast<uint32_t>(r - r_.records) + 1; }
+  void store_word(size_t slot, uint32_t word) {
+    __atomic_store_n(&r_.buckets[slot / kSlotsPerBucket].word[slot % kSlotsPerBucket], word, __ATOMIC_RELEASE);
   }
 
   // What readers touch, in its own lines: the writer's fields live elsewhere.
   struct alignas(64) ReadSide {
     Bucket* buckets = nullptr;
-    KeySlot* keys = nullptr;
-    const Entry* entries = nullptr;  // the EntryPool's slab
+    const Record* records = nullptr;  // the RecordPool's slab
     uint32_t bucket_mask = 0;
     unsigned shift = 0;  // 64 - log2(bucket count)
     core::HashKey key;   // hash_key()
@@ -303,10 +311,7 @@ class Table {
     uint32_t capacity = 0;
     uint32_t dq_capacity = 0;
     size_t size = 0;
-    // Per slot: 0 when the slot is free now (or holds a key); otherwise the grace-period token
-    // taken when its key was erased. Only the writer reads or writes it.
-    std::unique_ptr<uint64_t[]> retire_token;
-    std::unique_ptr<detail::EntryPool> pool;  // outlives dq: ~Table deletes dq in its body
+    std::unique_ptr<detail::RecordPool> pool;  // outlives dq: ~Table deletes dq in its body
     rte_rcu_qsbr_dq* dq = nullptr;
     Stats stats;
     std::vector<uint32_t> source_keys = std::vector<uint32_t>(4096 * 2);
