@@ -14,6 +14,7 @@ pkgs=(
   clang libclang-rt-14-dev                 # libFuzzer targets
   python3 python3-scapy iproute2 procps ethtool coreutils   # e2e: ip netns, sysctl, ethtool
   python3-prometheus-client curl           # metrics tests: parse and scrape /metrics
+  systemd                                  # install test: systemd-analyze verify of the unit
 )
 
 missing=()
