@@ -168,29 +168,26 @@ void TxStage::emit_replicated(rte_mbuf* m, VlanId vlan, bool tagged, PortMask eg
 }
 
 void TxStage::emit_same(rte_mbuf* m, PortMask ports) {
-  if (m->nb_segs == 1 && m->pkt_len <= copy_max_ && ports.count() > 1) {
-    // The first port gets m; the others a copy each, while the pool has mbufs.
-    const auto first = static_cast<PortId>(std::countr_zero(ports.bits()));
-    ports.reset(first);
-    rte_mempool* pool = copy_pool(m);
+  const unsigned n = ports.count();
+  rte_mbuf* copies[kMaxPorts];
+  if (n > 1 && m->nb_segs == 1 && m->pkt_len <= copy_max_ &&
+      rte_pktmbuf_alloc_bulk(copy_pool(m), copies, n - 1) == 0) {
+    // The first port gets m, the others a copy each (from the pool m's data is in). Every copy
+    // is made before m is queued: a queue that fills transmits at once, and m may be freed.
     const auto* src = rte_pktmbuf_mtod(m, const uint8_t*);
-    while (!ports.empty()) {
-      rte_mbuf* c = rte_pktmbuf_alloc(pool);
-      if (c == nullptr) break;  // the rest by reference count
-      std::memcpy(rte_pktmbuf_mtod(c, uint8_t*), src, m->data_len);
-      c->data_len = m->data_len;
-      c->pkt_len = m->pkt_len;
-      const auto p = static_cast<PortId>(std::countr_zero(ports.bits()));
-      ports.reset(p);
-      enqueue(p, c);
+    for (unsigned k = 0; k + 1 < n; ++k) {
+      std::memcpy(rte_pktmbuf_mtod(copies[k], uint8_t*), src, m->data_len);
+      copies[k]->data_len = m->data_len;
+      copies[k]->pkt_len = m->pkt_len;
     }
-    if (ports.empty()) {
-      enqueue(first, m);
-      return;
-    }
-    ports.set(first);
+    unsigned k = 0;
+    ports.for_each([&](PortId p) {
+      enqueue(p, k == 0 ? m : copies[k - 1]);
+      ++k;
+    });
+    return;
   }
-  if (ports.count() > 1) rte_pktmbuf_refcnt_update(m, static_cast<int16_t>(ports.count() - 1));
+  if (n > 1) rte_pktmbuf_refcnt_update(m, static_cast<int16_t>(n - 1));
   ports.for_each([&](PortId p) { enqueue(p, m); });
 }
 

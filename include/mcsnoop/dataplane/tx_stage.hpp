@@ -6,12 +6,13 @@
 // small header mbuf carrying the rewritten Ethernet header, chained to an indirect clone of the
 // original payload. So a frame costs at most one header copy however wide its fan-out.
 //
-// Small frames are copied instead: a single-segment frame of at most copy_max() bytes goes to
-// its first port as it is and to every other port of the same form as a plain copy from the
-// frame's own pool. A reference costs an atomic increment here and an atomic decrement at
-// each TX completion; a copy of a small frame costs a mempool get and a memcpy, and its free
-// is the non-atomic fast path. docs/performance.md ("Replication") has the measurement the
-// default comes from.
+// Copies instead of references are possible for small frames (set_copy_max): a single-segment
+// frame of at most copy_max() bytes goes to its first port as it is and to every other port of
+// the same form as a plain copy from the frame's own pool. A reference costs an atomic
+// increment here and an atomic decrement at each TX completion; a copy costs a mempool get, a
+// memcpy and a non-atomic free. Measured (bench/replication_bench, docs/performance.md
+// "Replication"), references are as cheap or cheaper at every size from 64 to 1518 bytes and
+// fan-outs 2 and 4, so the default is 0 (never copy); the knob stays for the benchmark's A/B.
 //
 // Ports whose device cannot send chained mbufs (no RTE_ETH_TX_OFFLOAD_MULTI_SEGS: ixgbe's and
 // i40e's simple TX paths send only the first segment of a chain) never get a chain: their
@@ -83,7 +84,7 @@ class TxStage {
 
   // Largest frame (bytes, single segment) replicated by copy rather than by reference count.
   // 0: always by reference count.
-  static constexpr uint32_t kDefaultCopyMax = 0;
+  static constexpr uint32_t kDefaultCopyMax = 0;  // measured: references win at every size
   void set_copy_max(uint32_t bytes) { copy_max_ = bytes; }
   uint32_t copy_max() const { return copy_max_; }
 
