@@ -37,7 +37,7 @@
 #include <rte_random.h>
 
 #include "mcsnoop/l2/mac_table.hpp"
-#include "mcsnoop/mft/rcu_domain.hpp"
+#include "mcsnoop/rcu/rcu_domain.hpp"
 
 namespace {
 
@@ -52,7 +52,7 @@ constexpr size_t kStream = size_t{1} << 16;
 // The previous implementation's table, rebuilt for comparison.
 class OldMacHash {
  public:
-  OldMacHash(mcsnoop::mft::RcuDomain& rcu, uint32_t capacity) {
+  OldMacHash(mcsnoop::rcu::RcuDomain& rcu, uint32_t capacity) {
     rte_hash_parameters p{};
     p.name = "bench_oldmac";
     p.entries = capacity + capacity / 4;
@@ -177,7 +177,7 @@ int main(int argc, char** argv) {
   }
 
   {
-    mcsnoop::mft::RcuDomain rcu(1);
+    mcsnoop::rcu::RcuDomain rcu(1);
     uint64_t sink = 0;
     std::printf("%-10s %8s %6s %-9s %10s %10s\n", "table", "learned", "hits", "keys", "ns/key",
                 "(min)");

@@ -37,7 +37,7 @@
 #include <rte_prefetch.h>
 
 #include "mcsnoop/mft/mft.hpp"
-#include "mcsnoop/mft/rcu_domain.hpp"
+#include "mcsnoop/rcu/rcu_domain.hpp"
 #include "mcsnoop/mft/rcu_hash.hpp"
 
 namespace {
@@ -69,7 +69,7 @@ uint32_t rte_signature(const void* key, uint32_t, uint32_t) {
 // The previous mft::Table's reader side, rebuilt for comparison (entries: one per key, owned here).
 class OldMft {
  public:
-  OldMft(mcsnoop::mft::RcuDomain& rcu, uint32_t capacity)
+  OldMft(mcsnoop::rcu::RcuDomain& rcu, uint32_t capacity)
       : hash_("oldmft", capacity + capacity / 4, sizeof(Key), rcu, SOCKET_ID_ANY, &rte_signature, 0,
               &keys_differ) {
     entries_.reserve(capacity);
@@ -165,7 +165,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   {
-    mcsnoop::mft::RcuDomain rcu(1);
+    mcsnoop::rcu::RcuDomain rcu(1);
     uint64_t sink = 0;
     std::printf("%-10s %8s %6s %10s %10s\n", "table", "keys", "hits", "ns/key", "(min)");
     for (const uint32_t nkeys : {1'000u, 100'000u}) {

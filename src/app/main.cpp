@@ -110,7 +110,7 @@ int main(int argc, char** argv) {
     }
     std::array<uint8_t, 6> mac{};
     std::memcpy(mac.data(), dp->port_info(0).mac, 6);
-    control::ControlPlane control(*dp, app::make_engine_config(cfg, mac));
+    control::ControlPlane control(control::handles_of(*dp), app::make_engine_config(cfg, mac));
     {
       std::error_code ec;  // show version: the config path as given when it cannot be resolved
       const std::filesystem::path abs = std::filesystem::absolute(args.config, ec);

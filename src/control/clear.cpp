@@ -36,10 +36,10 @@ json ControlPlane::clear_groups(const json& request) {
 
 // The show views count from here on; the counters themselves keep running (see CounterBaseline).
 json ControlPlane::clear_counters() {
-  for (PortId p = 0; p < dp_.port_count(); ++p) {
+  for (PortId p = 0; p < port_count(); ++p) {
     PortBaseline& b = baseline_.ports[p];
-    b.dp = dp_.port_counters(p);
-    if (rte_eth_stats_get(dp_.port_info(p).dpdk_port, &b.nic) != 0) b.nic = rte_eth_stats{};
+    b.dp = port_counters(p);
+    if (rte_eth_stats_get(sw_.ports[p].dpdk_port, &b.nic) != 0) b.nic = rte_eth_stats{};
     b.engine = engine_.port_counters(p);
     b.rx = engine_.rx_messages(p);
     b.tx = tx_msgs_[p];

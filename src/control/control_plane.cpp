@@ -53,32 +53,38 @@ constexpr uint32_t kEthHeader = 14;
 
 unsigned family_index(net::Family f) { return f == net::Family::V4 ? 0 : 1; }
 
-std::vector<std::string> port_names(const dataplane::Dataplane& dp) {
+std::vector<std::string> port_names(std::span<const dataplane::PortInfo> ports) {
   std::vector<std::string> out;
-  for (PortId p = 0; p < dp.port_count(); ++p) out.push_back(dp.port_info(p).name);
+  for (const dataplane::PortInfo& pi : ports) out.push_back(pi.name);
   return out;
 }
 
 }  // namespace
 
-ControlPlane::ControlPlane(dataplane::Dataplane& dp, snoop::EngineConfig engine_config)
-    : dp_(dp),
+ControlPlane::ControlPlane(SwitchHandles sw, snoop::EngineConfig engine_config)
+    : sw_(std::move(sw)),
       solicit_vlans_(solicit_vlans(engine_config)),
       // No VLAN wants solicitations: nothing is ever scheduled.
-      solicitor_(dp.port_count(), std::random_device{}(),
+      solicitor_(port_count(), std::random_device{}(),
                  solicit_vlans_.empty() ? MrdSolicitTiming{.count = 0} : MrdSolicitTiming{}),
-      bridge_(port_names(dp), dp.spec().mac_move_limit),
+      bridge_(port_names(sw_.ports), sw_.spec.mac_move_limit),
       engine_(std::move(engine_config)) {
   frame_buf_.resize(16384);
   build_buf_.reserve(2048);
-  mft_retry_limit_ = std::max<size_t>(kMftRetryFloor, dp_.mft().capacity());
-  for (PortId p = 0; p < dp_.port_count(); ++p) {
+  mft_retry_limit_ = std::max<size_t>(kMftRetryFloor, sw_.mft.capacity());
+  for (PortId p = 0; p < port_count(); ++p) {
     uint16_t mtu = RTE_ETHER_MTU;
-    if (rte_eth_dev_get_mtu(dp_.port_info(p).dpdk_port, &mtu) != 0) mtu = RTE_ETHER_MTU;
+    if (rte_eth_dev_get_mtu(sw_.ports[p].dpdk_port, &mtu) != 0) mtu = RTE_ETHER_MTU;
     port_frame_limit_.push_back(mtu + kEthHeader);
   }
-  const uint32_t room = rte_pktmbuf_data_room_size(dp_.packet_pool());
+  const uint32_t room = rte_pktmbuf_data_room_size(sw_.packet_pool);
   mbuf_frame_limit_ = room > RTE_PKTMBUF_HEADROOM ? room - RTE_PKTMBUF_HEADROOM : 0;
+}
+
+dataplane::PortCounters ControlPlane::port_counters(PortId p) const {
+  dataplane::PortCounters sum = sw_.tx_counters[p];
+  for (const LcoreHandle& lc : sw_.lcores) sum += lc.counters[p];
+  return sum;
 }
 
 size_t ControlPlane::KeyHash::operator()(const mft::Key& k) const {
@@ -93,19 +99,19 @@ ControlPlane::~ControlPlane() {
 bool ControlPlane::start(const std::string& socket_path, std::string* err) {
   if (!socket_path.empty() && !server_.open(socket_path, err)) return false;
   register_handlers();
-  now_ms_ = dp_.clock().now_ms();
+  now_ms_ = sw_.clock.now_ms();
   started_ms_ = now_ms_;
   // Link state first, so the engine knows which ports are up before its startup queries.
-  for (PortId p = 0; p < dp_.port_count(); ++p) {
+  for (PortId p = 0; p < port_count(); ++p) {
     rte_eth_link link{};
-    rte_eth_link_get_nowait(dp_.port_info(p).dpdk_port, &link);
-    dp_.state().port(p).link_up.store(link.link_status == RTE_ETH_LINK_UP);
+    rte_eth_link_get_nowait(sw_.ports[p].dpdk_port, &link);
+    sw_.state.port(p).link_up.store(link.link_status == RTE_ETH_LINK_UP);
     if (link.link_status == RTE_ETH_LINK_UP) solicitor_.trigger(p, now_ms_);
   }
   actions_.clear();
   engine_.start(snoop::Ms(now_ms_), actions_);
   apply(actions_, nullptr);
-  dp_.control_tx().flush();
+  sw_.tx.flush();
   started_ = true;
   return true;
 }
@@ -113,13 +119,13 @@ bool ControlPlane::start(const std::string& socket_path, std::string* err) {
 // The engine's state limits, when they refuse (rate limited in LimitLog).
 void ControlPlane::log_limits(uint64_t now_ms) {
   for (const std::string& line :
-       limit_log_.check(engine_, dp_.port_count(), [this](PortId p) { return port_name(p); }, now_ms)) {
+       limit_log_.check(engine_, port_count(), [this](PortId p) { return port_name(p); }, now_ms)) {
     spdlog::warn("{}", line);
   }
 }
 
 std::string ControlPlane::port_name(PortId p) const {
-  return p < dp_.port_count() ? dp_.port_info(p).name : "port" + std::to_string(p);
+  return p < port_count() ? sw_.ports[p].name : "port" + std::to_string(p);
 }
 
 // ---- the loop --------------------------------------------------------------------------------
@@ -142,9 +148,9 @@ unsigned ControlPlane::poll_once(uint64_t now_ms) {
     next_link_poll_ = now_ms + kLinkPollMs;
   }
   if (now_ms >= next_housekeeping_) {
-    const auto aging = static_cast<uint64_t>(dp_.spec().mac_aging.count());
-    counters_.macs_aged += dp_.macs().age(now_ms, aging, kMacAgeBudget);
-    dp_.mft().reclaim();
+    const auto aging = static_cast<uint64_t>(sw_.spec.mac_aging.count());
+    counters_.macs_aged += sw_.macs.age(now_ms, aging, kMacAgeBudget);
+    sw_.mft.reclaim();
     log_limits(now_ms);
     log_state_changes(now_ms);
     next_housekeeping_ = now_ms + kHousekeepingMs;
@@ -165,12 +171,12 @@ unsigned ControlPlane::poll_once(uint64_t now_ms) {
     telemetry_.publish(std::move(snap));
     next_telemetry_ = now_ms + kTelemetryMs;
   }
-  dp_.control_tx().flush();
+  sw_.tx.flush();
   return work;
 }
 
 unsigned ControlPlane::step() {
-  const dataplane::TscClock& clock = dp_.clock();
+  const dataplane::TscClock& clock = sw_.clock;
   if (!timer_slack_set_) {
     prctl(PR_SET_TIMERSLACK, kTimerSlackNs, 0, 0, 0);  // this thread only; failure is harmless
     timer_slack_set_ = true;
@@ -200,7 +206,7 @@ void ControlPlane::run(const std::atomic<bool>& stop) {
 
 unsigned ControlPlane::drain_punts() {
   rte_mbuf* pkts[kBurst];
-  const unsigned n = rte_ring_sc_dequeue_burst(dp_.punt_ring(), reinterpret_cast<void**>(pkts), kBurst, nullptr);
+  const unsigned n = rte_ring_sc_dequeue_burst(sw_.punt, reinterpret_cast<void**>(pkts), kBurst, nullptr);
   for (unsigned i = 0; i < n; ++i) handle_control_frame(pkts[i]);
   counters_.punted_frames += n;
   return n;
@@ -211,7 +217,7 @@ void ControlPlane::handle_control_frame(rte_mbuf* m) {
   const uint32_t len = std::min<uint32_t>(m->pkt_len, static_cast<uint32_t>(frame_buf_.size()));
   const auto* data = static_cast<const uint8_t*>(rte_pktmbuf_read(m, 0, len, frame_buf_.data()));
   const net::FrameInfo fi = net::classify_frame(data, len);
-  const dataplane::VlanState& vs = dp_.state().vlan(md.vlan);
+  const dataplane::VlanState& vs = sw_.state.vlan(md.vlan);
   const PortMask flood = vs.members.without(md.in_port);
 
   net::DecodeNotes notes;
@@ -231,12 +237,12 @@ void ControlPlane::handle_control_frame(rte_mbuf* m) {
       // (RFC 4541 2.1.1(3); rfc-checklist E26, E30).
       ++counters_.decode_errors[static_cast<unsigned>(r)];
       ++counters_.flooded_unrecognized;
-      dp_.control_tx().emit(m, md.vlan, md.tagged, unshut(flood), vs.untagged);
+      sw_.tx.emit(m, md.vlan, md.tagged, unshut(flood), vs.untagged);
       return;
     default:
       // Malformed: learn nothing and do not flood (RFC 4541 2.1.1(5)); count it.
       ++counters_.decode_errors[static_cast<unsigned>(r)];
-      dp_.control_counters(md.in_port).count(dataplane::Drop::ControlInvalid);
+      sw_.tx_counters[md.in_port].count(dataplane::Drop::ControlInvalid);
       rte_pktmbuf_free(m);
       return;
   }
@@ -245,7 +251,7 @@ void ControlPlane::handle_control_frame(rte_mbuf* m) {
 // Carries out what the engine decided. `frame` is the punted frame the actions answer (or null
 // for timer- and start-driven actions); it is forwarded per actions.packet or freed.
 void ControlPlane::apply(snoop::Actions& a, rte_mbuf* frame) {
-  auto& state = dp_.state();
+  auto& state = sw_.state;
   for (const snoop::FwdUpdate& u : a.fwd) {
     const mft::Key key(u.vlan, u.group, u.source.value_or(net::IpAddr()));
     const PortMask ports = u.remove ? PortMask() : u.ports & state.vlan(u.vlan).members;
@@ -263,7 +269,7 @@ void ControlPlane::apply(snoop::Actions& a, rte_mbuf* frame) {
       const dataplane::VlanState& vs = state.vlan(md.vlan);
       const PortMask egress = unshut((a.packet.egress & vs.members).without(md.in_port));
       count_tx(egress, snoop::msg_counter(msg_));  // msg_ is the frame's message (handle_control_frame)
-      dp_.control_tx().emit(frame, md.vlan, md.tagged, egress, vs.untagged);
+      sw_.tx.emit(frame, md.vlan, md.tagged, egress, vs.untagged);
     } else {
       rte_pktmbuf_free(frame);
     }
@@ -273,7 +279,7 @@ void ControlPlane::apply(snoop::Actions& a, rte_mbuf* frame) {
 // ---- MFT updates and their retries ----------------------------------------------------------
 
 bool ControlPlane::publish(const mft::Key& key, PortMask ports, bool remove) {
-  mft::Table& mft = dp_.mft();
+  mft::Table& mft = sw_.mft;
   bool ok;
   if (remove) {
     // erase() is false both for an absent key (nothing to do) and for a refusal.
@@ -283,7 +289,7 @@ bool ControlPlane::publish(const mft::Key& key, PortMask ports, bool remove) {
   }
   if (ok && !key.is_any_source()) {
     const unsigned fam = family_index(key.group.family());
-    dp_.state().set_has_source_entries(key.vlan, fam, mft.source_keys(key.vlan, fam) != 0);
+    sw_.state.set_has_source_entries(key.vlan, fam, mft.source_keys(key.vlan, fam) != 0);
   }
   return ok;
 }
@@ -296,7 +302,7 @@ void ControlPlane::remember_refused(const mft::Key& key, PortMask ports, bool re
     ++counters_.mft_retry_dropped;
   }
   if (now_ms_ >= mft_log_at_) {
-    const mft::Table& mft = dp_.mft();
+    const mft::Table& mft = sw_.mft;
     spdlog::warn("MFT refused {} update(s) in the last {} s (vlan {} group {}): {} of {} entries in use, "
                  "{} waiting for a retry, {} not retried (retry set full)",
                  counters_.mft_refused - mft_refused_logged_, kMftLogIntervalMs / 1000, key.vlan,
@@ -340,12 +346,12 @@ uint32_t ControlPlane::frame_limit(PortMask egress) const {
 }
 
 void ControlPlane::send_query(const snoop::QueryToSend& q) {
-  const dataplane::VlanState& vs = dp_.state().vlan(q.vlan);
+  const dataplane::VlanState& vs = sw_.state.vlan(q.vlan);
   const PortMask egress = q.egress & vs.members;
   if (egress.empty()) return;
   // The source MAC is the first egress port's own address, as a router's would be.
   const auto first = static_cast<PortId>(std::countr_zero(egress.bits()));
-  const uint8_t* mac = dp_.port_info(first).mac;
+  const uint8_t* mac = sw_.ports[first].mac;
   const uint32_t limit = frame_limit(egress);
   const size_t per_frame = query_sources_per_frame(q, limit);
   if (per_frame == 0) {
@@ -359,7 +365,7 @@ void ControlPlane::send_query(const snoop::QueryToSend& q) {
   unsigned frames = 0;
   do {
     const size_t count = std::min(per_frame, total - done);
-    rte_mbuf* m = rte_pktmbuf_alloc(dp_.packet_pool());
+    rte_mbuf* m = rte_pktmbuf_alloc(sw_.packet_pool);
     if (m == nullptr) {
       ++counters_.frames_lost_no_mbuf;
       return;
@@ -387,7 +393,7 @@ bool ControlPlane::transmit(std::span<const uint8_t> frame, VlanId vlan, PortMas
     ++counters_.frames_oversize;
     return false;
   }
-  rte_mbuf* m = rte_pktmbuf_alloc(dp_.packet_pool());
+  rte_mbuf* m = rte_pktmbuf_alloc(sw_.packet_pool);
   if (m == nullptr) {
     ++counters_.frames_lost_no_mbuf;
     return false;
@@ -413,17 +419,17 @@ const snoop::MsgCounters& ControlPlane::tx_messages(PortId port) const {
 }
 
 void ControlPlane::emit_built(rte_mbuf* m, VlanId vlan, PortMask egress) {
-  dp_.control_tx().emit(m, vlan, /*tagged=*/false, unshut(egress), dp_.state().vlan(vlan).untagged);
+  sw_.tx.emit(m, vlan, /*tagged=*/false, unshut(egress), sw_.state.vlan(vlan).untagged);
 }
 
 // ---- learning, links -----------------------------------------------------------------------
 
 unsigned ControlPlane::drain_learns() {
   dataplane::LearnEvent ev[kBurst];
-  const unsigned n = rte_ring_sc_dequeue_burst_elem(dp_.learn_ring(), ev, sizeof(ev[0]), kBurst, nullptr);
+  const unsigned n = rte_ring_sc_dequeue_burst_elem(sw_.learn, ev, sizeof(ev[0]), kBurst, nullptr);
   for (unsigned i = 0; i < n; ++i) {
     const l2::MacKey key = l2::MacKey::from_bytes(ev[i].mac, ev[i].vlan);
-    switch (dp_.macs().learn(key, ev[i].port, now_ms_)) {
+    switch (sw_.macs.learn(key, ev[i].port, now_ms_)) {
       case l2::LearnResult::New: ++counters_.macs_learned; break;
       case l2::LearnResult::Moved:
         ++counters_.macs_moved;
@@ -432,21 +438,21 @@ unsigned ControlPlane::drain_learns() {
       case l2::LearnResult::Refreshed: break;
       case l2::LearnResult::TableFull: ++counters_.mac_table_full; break;
       case l2::LearnResult::PortLimit:
-        bridge_.on_port_limit(key, ev[i].port, dp_.macs().port_limit(ev[i].port), now_ms_);
+        bridge_.on_port_limit(key, ev[i].port, sw_.macs.port_limit(ev[i].port), now_ms_);
         break;
     }
     // The table shows it now (or refused it): the workers' stand-in record can go.
-    dp_.pending_macs().retire(key.word(), ev[i].pending);
+    sw_.pending.retire(key.word(), ev[i].pending);
   }
   counters_.learn_events += n;
   return n;
 }
 
 unsigned ControlPlane::watch_guard() {
-  const PortMask fresh = bridge_.newly_shut(dp_.state().shut_ports());
+  const PortMask fresh = bridge_.newly_shut(sw_.state.shut_ports());
   if (fresh.empty()) return 0;
-  fresh.for_each([&](PortId p) { dp_.macs().flush_port(p); });
-  dp_.state().bump_mac_flush_epoch();
+  fresh.for_each([&](PortId p) { sw_.macs.flush_port(p); });
+  sw_.state.bump_mac_flush_epoch();
   return fresh.count();
 }
 
@@ -454,10 +460,10 @@ nlohmann::json ControlPlane::enable_port(const nlohmann::json& request) {
   const auto it = request.find("port");
   if (it == request.end() || !it->is_string()) throw std::runtime_error("port enable: needs \"port\": NAME");
   const std::string name = it->get<std::string>();
-  for (PortId p = 0; p < dp_.port_count(); ++p) {
-    if (dp_.port_info(p).name != name) continue;
-    const bool was_shut = dp_.state().enable_port(p);
-    bridge_.newly_shut(dp_.state().shut_ports());  // forget it, so a new BPDU is logged again
+  for (PortId p = 0; p < port_count(); ++p) {
+    if (sw_.ports[p].name != name) continue;
+    const bool was_shut = sw_.state.enable_port(p);
+    bridge_.newly_shut(sw_.state.shut_ports());  // forget it, so a new BPDU is logged again
     if (was_shut) spdlog::info("port {}: re-enabled by the operator (BPDU guard cleared)", name);
     return {{"port", name}, {"was_shut", was_shut}};
   }
@@ -465,18 +471,18 @@ nlohmann::json ControlPlane::enable_port(const nlohmann::json& request) {
 }
 
 void ControlPlane::poll_links() {
-  for (PortId p = 0; p < dp_.port_count(); ++p) {
+  for (PortId p = 0; p < port_count(); ++p) {
     rte_eth_link link{};
-    if (rte_eth_link_get_nowait(dp_.port_info(p).dpdk_port, &link) != 0) continue;
+    if (rte_eth_link_get_nowait(sw_.ports[p].dpdk_port, &link) != 0) continue;
     const bool up = link.link_status == RTE_ETH_LINK_UP;
-    auto& ps = dp_.state().port(p);
+    auto& ps = sw_.state.port(p);
     if (ps.link_up.load() == up) continue;
     ps.link_up.store(up);
     ++counters_.link_changes;
     state_log_.link(p, up, link.link_speed, [this](PortId q) { return port_name(q); }, now_ms_);
     if (!up) {
-      dp_.macs().flush_port(p);
-      dp_.state().bump_mac_flush_epoch();
+      sw_.macs.flush_port(p);
+      sw_.state.bump_mac_flush_epoch();
     }
     if (up) {
       solicitor_.trigger(p, now_ms_);  // RFC 4286 5: the interface is re-initialized

@@ -212,9 +212,9 @@ std::string unregistered_reason(const snoop::PortGroupView& v, const snoop::Grou
 json ControlPlane::explain(const json& request) const {
   const Question q = parse_question(request);
   PortId in = 0;
-  while (in < dp_.port_count() && dp_.port_info(in).name != q.port_name) ++in;
-  if (in == dp_.port_count()) refuse(fmt::format("no port named '{}'", q.port_name));
-  const dataplane::ForwardingState& fs = dp_.state();
+  while (in < port_count() && sw_.ports[in].name != q.port_name) ++in;
+  if (in == port_count()) refuse(fmt::format("no port named '{}'", q.port_name));
+  const dataplane::ForwardingState& fs = sw_.state;
   const dataplane::PortState& ps = fs.port(in);
 
   // The VLAN the frame arrives in, as a worker admits it: --vlan is the tag it carries (none:
@@ -263,7 +263,7 @@ json ControlPlane::explain(const json& request) const {
   if (ps.shut.load(std::memory_order_relaxed)) {
     notes.push_back("the ingress port is shut by BPDU guard: nothing it receives is forwarded");
   } else if (fi.cls == C::McastData4 || fi.cls == C::McastData6) {
-    d = dataplane::decide_mcast(dp_.mft(), fs, vlan, frame.data() + fi.l3_offset, fi.cls == C::McastData6, in);
+    d = dataplane::decide_mcast(sw_.mft, fs, vlan, frame.data() + fi.l3_offset, fi.cls == C::McastData6, in);
     looked_up = true;
   } else if (fi.cls == C::LinkLocalMulticast) {
     d.decided = vs.members;
@@ -294,7 +294,7 @@ json ControlPlane::explain(const json& request) const {
 
   json egress = json::array();
   json ports = json::array();
-  for (PortId p = 0; p < dp_.port_count(); ++p) {
+  for (PortId p = 0; p < port_count(); ++p) {
     const bool fwd = d.egress.test(p);
     if (fwd) egress.push_back(port_name(p));
     std::string reason;

@@ -72,11 +72,11 @@ unsigned ControlPlane::solicit_routers(uint64_t now_ms) {
   const PortMask due = solicitor_.take_due(now_ms);
   unsigned sent = 0;
   due.for_each([&](PortId p) {
-    if (!dp_.state().port(p).link_up.load()) return;
-    const uint8_t* mac = dp_.port_info(p).mac;
+    if (!sw_.state.port(p).link_up.load()) return;
+    const uint8_t* mac = sw_.ports[p].mac;
     const net::IpAddr own_ll = net::link_local_from_mac(net::MacAddr::from_bytes(mac));
     for (const SolicitVlan& v : solicit_vlans_) {
-      if (!dp_.state().vlan(v.id).members.test(p)) continue;
+      if (!sw_.state.vlan(v.id).members.test(p)) continue;
       build_solicitation_frame(v.src4, mac, build_buf_);
       unsigned ok = transmit(build_buf_, v.id, PortMask::of(p));
       if (v.mld) {

@@ -9,7 +9,7 @@ namespace mcsnoop::control {
 
 bool ControlPlane::reconfigure(const snoop::EngineConfig& engine, const dataplane::SwitchSpec& spec,
                                std::string* err) {
-  if (spec.ports.size() != dp_.port_count()) {
+  if (spec.ports.size() != port_count()) {
     if (err) *err = "the ports differ from the running switch's";
     return false;
   }
@@ -21,11 +21,11 @@ bool ControlPlane::reconfigure(const snoop::EngineConfig& engine, const dataplan
   }
   // Data plane first: a VLAN whose snooping was turned on punts its reports from now on, and
   // the engine's sets (applied next) are already those of the new settings.
-  dp_.reconfigure(spec);
+  sw_.reconfigure(spec);
   bridge_.set_move_limit(spec.mac_move_limit);
   solicit_vlans_ = solicit_vlans(engine);
   apply(actions_, nullptr);
-  dp_.control_tx().flush();
+  sw_.tx.flush();
   return true;
 }
 

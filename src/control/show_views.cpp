@@ -69,22 +69,22 @@ json snooping_json(const snoop::PortUsage& u, const PortBaseline& b) {
 
 // Bridge protection per port: forwarding state (BPDU guard) and port security.
 void ControlPlane::add_bridge_fields(json& port, PortId p) const {
-  port["state"] = dp_.state().port(p).shut.load() ? "bpdu-guard-shut" : "forwarding";
-  port["macs"] = dp_.macs().port_size(p);
-  port["max_macs"] = dp_.macs().port_limit(p);
+  port["state"] = sw_.state.port(p).shut.load() ? "bpdu-guard-shut" : "forwarding";
+  port["macs"] = sw_.macs.port_size(p);
+  port["max_macs"] = sw_.macs.port_limit(p);
   port["macs_refused"] = bridge_.macs_refused(p);
 }
 
 json ControlPlane::show_ports() const {
   json out = json::array();
-  for (PortId p = 0; p < dp_.port_count(); ++p) {
+  for (PortId p = 0; p < port_count(); ++p) {
     const PortBaseline& b = baseline_.ports[p];
-    const dataplane::PortCounters c = counters_minus(dp_.port_counters(p), b.dp);
+    const dataplane::PortCounters c = counters_minus(port_counters(p), b.dp);
     rte_eth_stats nic{};
-    if (rte_eth_stats_get(dp_.port_info(p).dpdk_port, &nic) != 0) nic = b.nic;
+    if (rte_eth_stats_get(sw_.ports[p].dpdk_port, &nic) != 0) nic = b.nic;
     const snoop::PortUsage usage = engine_.port_usage(p);
     out.push_back({{"name", port_name(p)},
-                   {"link", dp_.state().port(p).link_up.load() ? "up" : "down"},
+                   {"link", sw_.state.port(p).link_up.load() ? "up" : "down"},
                    {"rx_packets", c.rx_packets},
                    {"tx_packets", c.tx_packets},
                    {"rx_bytes", c.rx_bytes},
@@ -100,7 +100,7 @@ json ControlPlane::show_ports() const {
                    {"nic", nic_json(counters_minus(nic, b.nic))},
                    {"groups", usage.groups},
                    {"max_groups", usage.max_groups},
-                   {"igmp_rate_limit", dp_.spec().ports[p].punt_rate_pps},
+                   {"igmp_rate_limit", sw_.spec.ports[p].punt_rate_pps},
                    {"policer_drops", c.drops[static_cast<size_t>(dataplane::Drop::PuntRateLimited)]},
                    {"messages",
                     {{"rx", messages_json(counters_minus(engine_.rx_messages(p), b.rx))},
@@ -114,9 +114,9 @@ json ControlPlane::show_stats() const {
   dataplane::PortCounters total;
   snoop::MsgCounters rx_total, tx_total;
   json per_port = json::object();
-  for (PortId p = 0; p < dp_.port_count(); ++p) {
+  for (PortId p = 0; p < port_count(); ++p) {
     const PortBaseline& b = baseline_.ports[p];
-    total += counters_minus(dp_.port_counters(p), b.dp);
+    total += counters_minus(port_counters(p), b.dp);
     const snoop::MsgCounters rx = counters_minus(engine_.rx_messages(p), b.rx);
     const snoop::MsgCounters tx = counters_minus(tx_msgs_[p], b.tx);
     rx_total += rx;
@@ -130,9 +130,9 @@ json ControlPlane::show_stats() const {
       decode[net::to_string(static_cast<net::DecodeResult>(i))] = cc.decode_errors[i];
   const snoop::Counters e = counters_minus(engine_.counters(), baseline_.engine);
   const snoop::TableUsage table = engine_.table_usage();
-  const auto& ms = dp_.mft().stats();
+  const auto& ms = sw_.mft.stats();
   return {
-      {"ports", dp_.port_count()},
+      {"ports", port_count()},
       {"rx_packets", total.rx_packets},
       {"tx_packets", total.tx_packets},
       {"rx_bytes", total.rx_bytes},
@@ -180,13 +180,13 @@ json ControlPlane::show_stats() const {
         {"ignored_compat", e.ignored_compat}, {"ignored_snooping_off", e.ignored_snooping_off},
         {"fast_leaves", e.fast_leaves}, {"host_leaves_kept", e.host_leaves_kept},
         {"mrd_terminations", e.mrd_terminations}}},
-      {"mft", {{"entries", dp_.mft().size()}, {"capacity", dp_.mft().capacity()},
+      {"mft", {{"entries", sw_.mft.size()}, {"capacity", sw_.mft.capacity()},
                {"refused_full", ms.refused_full}, {"refused_backlog", ms.refused_backlog},
                {"pending_reclaim", ms.pending}}},
-      {"mac_table", {{"entries", dp_.macs().size()}, {"learn_events", cc.learn_events},
+      {"mac_table", {{"entries", sw_.macs.size()}, {"learn_events", cc.learn_events},
                      {"learned", cc.macs_learned}, {"moved", cc.macs_moved},
                      {"aged", cc.macs_aged}, {"full", cc.mac_table_full},
-                     {"refused_port_limit", dp_.macs().stats().refused_port_limit},
+                     {"refused_port_limit", sw_.macs.stats().refused_port_limit},
                      {"flapping", bridge_.counters().mac_flaps},
                      {"guard_shutdowns", bridge_.counters().guard_shutdowns}}},
   };
@@ -195,8 +195,8 @@ json ControlPlane::show_stats() const {
 // ---- show groups ------------------------------------------------------------------------------
 
 PortId ControlPlane::port_by_name(const std::string& name) const {
-  for (PortId p = 0; p < dp_.port_count(); ++p) {
-    if (dp_.port_info(p).name == name) return p;
+  for (PortId p = 0; p < port_count(); ++p) {
+    if (sw_.ports[p].name == name) return p;
   }
   throw std::runtime_error("no port named '" + name + "'");
 }
@@ -415,7 +415,7 @@ json ControlPlane::show_vlans() const {
   const std::vector<snoop::RouterView> routers = engine_.routers(now);
   json out = json::array();
   for (const snoop::VlanConfig& v : engine_.config().vlans) {
-    const dataplane::VlanState& vs = dp_.state().vlan(v.id);
+    const dataplane::VlanState& vs = sw_.state.vlan(v.id);
     json members = json::array(), tagged = json::array();
     vs.members.for_each([&](PortId p) {
       members.push_back(port_name(p));
@@ -463,14 +463,14 @@ json ControlPlane::show_mac(const json& request) const {
     uint64_t seen;
   };
   std::vector<Row> rows;
-  dp_.macs().for_each([&](const l2::MacKey& k, const l2::MacValue& v) {
+  sw_.macs.for_each([&](const l2::MacKey& k, const l2::MacValue& v) {
     if ((vlan && k.vlan != *vlan) || (port && v.port != *port)) return;
     rows.push_back(Row{k.vlan, k.mac, v.port, v.last_seen_ms});
   });
   std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
     return std::tie(a.vlan, a.mac) < std::tie(b.vlan, b.mac);
   });
-  const auto aging = static_cast<uint64_t>(dp_.spec().mac_aging.count());
+  const auto aging = static_cast<uint64_t>(sw_.spec.mac_aging.count());
   json out = json::array();
   for (const Row& r : rows) {
     char mac[18];
@@ -496,7 +496,7 @@ json ControlPlane::show_version() const {
   return {{"version", version_},
           {"uptime_s", seconds(snoop::Ms(now_ms_ - started_ms_))},
           {"config", config_path_.empty() ? json(nullptr) : json(config_path_)},
-          {"ports", dp_.port_count()},
+          {"ports", port_count()},
           {"dpdk", rte_version()}};
 }
 

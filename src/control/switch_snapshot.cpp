@@ -30,24 +30,24 @@ NicCounters nic_counters(uint16_t dpdk_port) {
 }  // namespace
 
 void ControlPlane::snapshot(SwitchSnapshot& s) const {
-  s.tsc_hz = dp_.clock().hz();
-  s.uptime_ms = dp_.clock().now_ms();
-  s.ports.resize(dp_.port_count());
-  for (PortId p = 0; p < dp_.port_count(); ++p) {
+  s.tsc_hz = sw_.clock.hz();
+  s.uptime_ms = sw_.clock.now_ms();
+  s.ports.resize(port_count());
+  for (PortId p = 0; p < port_count(); ++p) {
     PortSnapshot& ps = s.ports[p];
     ps.name = port_name(p);
-    ps.link_up = dp_.state().port(p).link_up.load();
-    ps.shut = dp_.state().port(p).shut.load();
-    ps.counters = dp_.port_counters(p);
-    ps.nic = nic_counters(dp_.port_info(p).dpdk_port);
+    ps.link_up = sw_.state.port(p).link_up.load();
+    ps.shut = sw_.state.port(p).shut.load();
+    ps.counters = port_counters(p);
+    ps.nic = nic_counters(sw_.ports[p].dpdk_port);
     ps.usage = engine_.port_usage(p);
     ps.router_guard_dropped = engine_.port_counters(p).dropped_router_guard;
-    ps.macs = static_cast<uint32_t>(dp_.macs().port_size(p));
+    ps.macs = static_cast<uint32_t>(sw_.macs.port_size(p));
     ps.macs_refused = bridge_.macs_refused(p);
   }
 
   std::map<VlanId, VlanSnapshot> vlans;
-  for (const dataplane::VlanSpec& v : dp_.spec().vlans) vlans[v.id] = {v.id, engine_.vlan_groups(v.id), 0, 0};
+  for (const dataplane::VlanSpec& v : sw_.spec.vlans) vlans[v.id] = {v.id, engine_.vlan_groups(v.id), 0, 0};
   for (const snoop::RouterView& r : engine_.routers(snoop::Ms(now_ms_))) {
     VlanSnapshot& v = vlans[r.vlan];
     v.id = r.vlan;
@@ -57,19 +57,11 @@ void ControlPlane::snapshot(SwitchSnapshot& s) const {
   for (const auto& [id, v] : vlans) s.vlans.push_back(v);
 
   s.lcores.clear();
-  s.lcores.push_back({dp_.spec().lcores.control, "control", control_cycles_.busy.load(std::memory_order_relaxed),
+  s.lcores.push_back({sw_.spec.lcores.control, "control", control_cycles_.busy.load(std::memory_order_relaxed),
                       control_cycles_.idle.load(std::memory_order_relaxed)});
-  const dataplane::LcoreSpec& lc = dp_.spec().lcores;
-  const std::vector<unsigned>& rx_lcores = lc.split() ? lc.rx : lc.workers;
-  for (unsigned i = 0; i < dp_.worker_count() && i < rx_lcores.size(); ++i) {
-    const dataplane::LcoreCycles& c = dp_.worker(i).cycles();
-    s.lcores.push_back({rx_lcores[i], lc.split() ? "rx" : "worker", c.busy.load(std::memory_order_relaxed),
-                        c.idle.load(std::memory_order_relaxed)});
-  }
-  for (unsigned i = 0; i < dp_.tx_worker_count() && i < lc.tx.size(); ++i) {
-    const dataplane::LcoreCycles& c = dp_.tx_worker(i).cycles();
-    s.lcores.push_back({lc.tx[i], "tx", c.busy.load(std::memory_order_relaxed), c.idle.load(std::memory_order_relaxed)});
-  }
+  for (const LcoreHandle& lc : sw_.lcores)
+    s.lcores.push_back({lc.lcore, lc.role, lc.cycles->busy.load(std::memory_order_relaxed),
+                        lc.cycles->idle.load(std::memory_order_relaxed)});
 
   s.engine = engine_.counters();
   s.table = engine_.table_usage();
@@ -86,14 +78,14 @@ void ControlPlane::snapshot(SwitchSnapshot& s) const {
   s.tx_oversize = counters_.frames_oversize;
   s.no_mbuf = counters_.frames_lost_no_mbuf;
   s.link_changes = counters_.link_changes;
-  const mft::Table& mft = dp_.mft();
+  const mft::Table& mft = sw_.mft;
   s.mft_entries = mft.size();
   s.mft_capacity = mft.capacity();
   s.mft_refused = counters_.mft_refused;
   s.mft_retried = counters_.mft_retried;
   s.mft_retry_dropped = counters_.mft_retry_dropped;
   s.mft_retry_pending = mft_retry_.size();
-  const l2::MacTable& macs = dp_.macs();
+  const l2::MacTable& macs = sw_.macs;
   s.mac_entries = macs.size();
   s.mac_capacity = macs.capacity();
   s.macs_learned = counters_.macs_learned;

@@ -14,7 +14,7 @@
 #include "mcsnoop/dataplane/mbuf_meta.hpp"
 #include "mcsnoop/l2/mac_table.hpp"
 #include "mcsnoop/mft/mft.hpp"
-#include "mcsnoop/mft/rcu_domain.hpp"
+#include "mcsnoop/rcu/rcu_domain.hpp"
 
 namespace mcsnoop::dataplane {
 
@@ -96,7 +96,7 @@ std::unique_ptr<Dataplane> Dataplane::create(const SwitchSpec& spec, std::string
   }
 
   try {
-    dp->rcu_ = std::make_unique<mft::RcuDomain>(rx_lcores);
+    dp->rcu_ = std::make_unique<rcu::RcuDomain>(rx_lcores);
     dp->mft_ = std::make_unique<mft::Table>(*dp->rcu_, spec.mft_capacity);
     dp->macs_ = std::make_unique<l2::MacTable>(*dp->rcu_, spec.mac_table_size);
     for (PortId p = 0; p < nports; ++p) dp->macs_->set_port_limit(p, max_macs(spec, p));

@@ -9,7 +9,7 @@
 #include "mcsnoop/dataplane/mbuf_meta.hpp"
 #include "mcsnoop/l2/mac_table.hpp"
 #include "mcsnoop/mft/mft.hpp"
-#include "mcsnoop/mft/rcu_domain.hpp"
+#include "mcsnoop/rcu/rcu_domain.hpp"
 #include "mcsnoop/net/frame_classify.hpp"
 
 namespace mcsnoop::dataplane {

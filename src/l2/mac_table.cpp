@@ -58,7 +58,7 @@ inline unsigned match8(const uint64_t* keys, uint64_t q) {
 
 }  // namespace
 
-MacTable::MacTable(mft::RcuDomain& rcu, uint32_t capacity, int socket_id) {
+MacTable::MacTable(rcu::RcuDomain& rcu, uint32_t capacity, int socket_id) {
   w_.rcu = &rcu;
   w_.capacity = clamp_capacity(capacity);
   const uint64_t buckets =

@@ -50,7 +50,7 @@ const core::HashKey& hash_key() {
   return key;
 }
 
-Table::Table(RcuDomain& rcu, uint32_t capacity, int socket_id) {
+Table::Table(rcu::RcuDomain& rcu, uint32_t capacity, int socket_id) {
   w_.rcu = &rcu;
   w_.capacity = clamp_capacity(capacity);
   // Two records per key may wait at once (a whole table replaced, then erased) before the

@@ -29,7 +29,7 @@ constexpr uint32_t kReclaimBatch = 64;
 
 }  // namespace
 
-RcuHash::RcuHash(std::string_view prefix, uint32_t entries, uint32_t key_len, RcuDomain& rcu,
+RcuHash::RcuHash(std::string_view prefix, uint32_t entries, uint32_t key_len, rcu::RcuDomain& rcu,
                  int socket_id, rte_hash_function hash, uint32_t hash_init,
                  rte_hash_cmp_eq_t equal)
     : entries_(entries) {

@@ -25,7 +25,7 @@
 #include "mcsnoop/control/control_plane.hpp"
 #include "mcsnoop/dataplane/dataplane.hpp"
 #include "mcsnoop/l2/mac_table.hpp"
-#include "mcsnoop/mft/rcu_domain.hpp"
+#include "mcsnoop/rcu/rcu_domain.hpp"
 #include "mcsnoop/net/build.hpp"
 #include "mcsnoop/net/frame_classify.hpp"
 #include "tables/eal_env.hpp"
@@ -165,7 +165,7 @@ class SwitchHarness {
       dp_->rcu().online(w);
     }
     readers_online_ = true;
-    control_ = std::make_unique<control::ControlPlane>(*dp_, ecfg);
+    control_ = std::make_unique<control::ControlPlane>(control::handles_of(*dp_), ecfg);
     EXPECT_TRUE(control_->start("", &err)) << err;
     now_ms_ = dp_->clock().now_ms();
     step();

@@ -29,10 +29,10 @@
 #include "mcsnoop/control/limit_log.hpp"
 #include "mcsnoop/control/mrd_solicitor.hpp"
 #include "mcsnoop/control/state_log.hpp"
+#include "mcsnoop/control/switch_handles.hpp"
 #include "mcsnoop/control/switch_snapshot.hpp"
 #include "mcsnoop/control/telemetry.hpp"
 #include "mcsnoop/dataplane/lcore_cycles.hpp"
-#include "mcsnoop/dataplane/dataplane.hpp"
 #include "mcsnoop/mft/key.hpp"
 #include "mcsnoop/mgmt/control_server.hpp"
 #include "mcsnoop/mgmt/http_server.hpp"
@@ -61,7 +61,8 @@ struct ControlCounters {
 
 class ControlPlane {
  public:
-  ControlPlane(dataplane::Dataplane& dp, snoop::EngineConfig engine_config);
+  // `sw`: what the switch hands the control lcore (switch_handles.hpp); it outlives this.
+  ControlPlane(SwitchHandles sw, snoop::EngineConfig engine_config);
   ~ControlPlane();
 
   // Opens the control socket (empty path: no socket) and starts the engine: initial
@@ -134,7 +135,7 @@ class ControlPlane {
   // ---- live reload (reload.cpp) ------------------------------------------------------------
   // Takes over the run-time settings of a reloaded configuration without losing state: the
   // engine's (Engine::reconfigure; its forwarding changes and queries are applied at once), the
-  // data plane's (Dataplane::reconfigure), the MAC move limit and the MRD solicitation VLANs.
+  // switch's (SwitchHandles::reconfigure), the MAC move limit and the MRD solicitation VLANs.
   // Returns false with *err and changes nothing when `engine` has other ports, VLANs or VLAN
   // members than the running switch (the caller refuses those as restart-required first).
   bool reconfigure(const snoop::EngineConfig& engine, const dataplane::SwitchSpec& spec, std::string* err);
@@ -174,7 +175,7 @@ class ControlPlane {
   // BPDU guard: flushes the MAC addresses of ports a worker has just shut; returns how many.
   unsigned watch_guard();
   // `egress` without the ports BPDU guard has shut: the control lcore sends them nothing either.
-  PortMask unshut(PortMask egress) const { return egress & ~dp_.state().shut_ports(); }
+  PortMask unshut(PortMask egress) const { return egress & ~sw_.state.shut_ports(); }
   void add_bridge_fields(nlohmann::json& port, PortId p) const;
   void register_handlers();
   friend class GroupsListing;
@@ -190,7 +191,11 @@ class ControlPlane {
   };
   static std::vector<SolicitVlan> solicit_vlans(const snoop::EngineConfig& cfg);
 
-  dataplane::Dataplane& dp_;
+  unsigned port_count() const { return static_cast<unsigned>(sw_.ports.size()); }
+  // Counters of a port summed over the control lcore's TX path and every data-path lcore.
+  dataplane::PortCounters port_counters(PortId p) const;
+
+  SwitchHandles sw_;
   std::vector<SolicitVlan> solicit_vlans_;  // before engine_: built from the config it takes
   MrdSolicitor solicitor_;
   BridgeMonitor bridge_;

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -20,25 +21,16 @@
 #include "mcsnoop/dataplane/counters.hpp"
 #include "mcsnoop/dataplane/forwarding_state.hpp"
 #include "mcsnoop/dataplane/pending_macs.hpp"
+#include "mcsnoop/dataplane/port_info.hpp"
 #include "mcsnoop/dataplane/spec.hpp"
 #include "mcsnoop/dataplane/tx_stage.hpp"
 #include "mcsnoop/dataplane/worker.hpp"
 
-namespace mcsnoop::mft { class Table; class RcuDomain; }
+namespace mcsnoop::mft { class Table; }
+namespace mcsnoop::rcu { class RcuDomain; }
 namespace mcsnoop::l2 { class MacTable; }
 
 namespace mcsnoop::dataplane {
-
-struct PortInfo {
-  std::string name;
-  uint16_t dpdk_port;
-  uint16_t rx_queues;
-  uint16_t tx_queues;
-  bool control_queue;        // false: the control lcore transmits through worker 0
-  bool tx_multi_seg;         // TX offload MULTI_SEGS enabled: chained mbufs may be sent
-  bool rx_scatter;           // RX offload SCATTER enabled: a long frame may arrive chained
-  uint8_t mac[6];
-};
 
 // The MAC table limit of port `p`: its max_macs, or when unset a fair share of the table
 // (mac_table_size / number of ports, at least 1). 0 = no per-port limit.
@@ -70,13 +62,14 @@ class Dataplane {
 
   unsigned port_count() const { return static_cast<unsigned>(ports_.size()); }
   const PortInfo& port_info(PortId p) const { return ports_[p]; }
+  std::span<const PortInfo> ports() const { return ports_; }
   ForwardingState& state() { return *state_; }
   mft::Table& mft() { return *mft_; }
   l2::MacTable& macs() { return *macs_; }
   // Addresses workers learned that the MAC table does not show yet (the control lcore retires
   // each after applying its LearnEvent).
   PendingMacs& pending_macs() { return *pending_macs_; }
-  mft::RcuDomain& rcu() { return *rcu_; }
+  rcu::RcuDomain& rcu() { return *rcu_; }
   rte_ring* punt_ring() { return punt_; }
   rte_ring* learn_ring() { return learn_; }
   rte_mempool* packet_pool() { return pkt_pool_; }
@@ -86,6 +79,7 @@ class Dataplane {
   // The control lcore's transmit path and its per-port counters.
   TxStage& control_tx() { return control_tx_; }
   PortCounters& control_counters(PortId p) { return control_counters_[p]; }
+  std::span<PortCounters> control_counters() { return control_counters_; }
 
   unsigned worker_count() const { return static_cast<unsigned>(workers_.size()); }
   Worker& worker(unsigned i) { return *workers_[i]; }
@@ -113,7 +107,7 @@ class Dataplane {
   TscClock clock_;
   std::vector<PortInfo> ports_;
   std::unique_ptr<ForwardingState> state_;
-  std::unique_ptr<mft::RcuDomain> rcu_;
+  std::unique_ptr<rcu::RcuDomain> rcu_;
   std::unique_ptr<mft::Table> mft_;
   std::unique_ptr<l2::MacTable> macs_;
   std::unique_ptr<PendingMacs> pending_macs_;

@@ -30,7 +30,8 @@
 #include "mcsnoop/mft/key.hpp"
 #include "mcsnoop/net/frame_classify.hpp"
 
-namespace mcsnoop::mft { class Table; class RcuDomain; }
+namespace mcsnoop::mft { class Table; }
+namespace mcsnoop::rcu { class RcuDomain; }
 
 namespace mcsnoop::dataplane {
 
@@ -39,7 +40,7 @@ struct SharedTables {
   ForwardingState* state = nullptr;
   const mft::Table* mft = nullptr;
   const l2::MacTable* macs = nullptr;
-  mft::RcuDomain* rcu = nullptr;
+  rcu::RcuDomain* rcu = nullptr;
   rte_ring* punt = nullptr;    // MP/SC: workers -> control lcore, control frames
   rte_ring* learn = nullptr;   // MP/SC: workers -> control lcore, LearnEvent elements
   PendingMacs* pending = nullptr;  // learned but not yet in `macs` (workers write, control retires)

@@ -69,7 +69,7 @@
 #include <rte_memory.h>
 
 #include "mcsnoop/core/port_mask.hpp"
-#include "mcsnoop/mft/rcu_domain.hpp"
+#include "mcsnoop/rcu/rcu_domain.hpp"
 
 namespace mcsnoop::l2 {
 
@@ -158,7 +158,7 @@ class MacTable {
   // `capacity` addresses (raised to kMinCapacity, capped at 2^24). The domain must outlive the
   // table. Control lcore, EAL initialised. Throws std::runtime_error when DPDK memory cannot be
   // allocated.
-  MacTable(mft::RcuDomain& rcu, uint32_t capacity, int socket_id = SOCKET_ID_ANY);
+  MacTable(rcu::RcuDomain& rcu, uint32_t capacity, int socket_id = SOCKET_ID_ANY);
   ~MacTable();
   MacTable(const MacTable&) = delete;
   MacTable& operator=(const MacTable&) = delete;
@@ -286,7 +286,7 @@ class MacTable {
   } r_;
 
   struct alignas(64) WriteSide {
-    mft::RcuDomain* rcu = nullptr;
+    rcu::RcuDomain* rcu = nullptr;
     // Per slot: 0 when the slot is free now; otherwise the grace-period token taken when its
     // key was deleted. Only the writer reads or writes it.
     std::unique_ptr<uint64_t[]> retire_token;

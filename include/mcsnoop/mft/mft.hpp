@@ -64,7 +64,7 @@
 #include "mcsnoop/core/port_mask.hpp"
 #include "mcsnoop/mft/entry.hpp"
 #include "mcsnoop/mft/key.hpp"
-#include "mcsnoop/mft/rcu_domain.hpp"
+#include "mcsnoop/rcu/rcu_domain.hpp"
 
 namespace mcsnoop::mft {
 namespace detail {
@@ -123,7 +123,7 @@ class Table {
 
   // `capacity` keys (raised to kMinCapacity), memory on `socket_id`. The domain must outlive
   // the table. Control lcore, EAL initialised. Throws std::runtime_error on DPDK failure.
-  Table(RcuDomain& rcu, uint32_t capacity, int socket_id = SOCKET_ID_ANY);
+  Table(rcu::RcuDomain& rcu, uint32_t capacity, int socket_id = SOCKET_ID_ANY);
   // Frees every Entry, live or pending. Precondition: no reader is online in the domain
   // (workers stopped); otherwise pending Entries are leaked rather than freed under a reader.
   ~Table();
@@ -307,7 +307,7 @@ class Table {
   } r_;
 
   struct alignas(64) WriteSide {
-    RcuDomain* rcu = nullptr;
+    ::mcsnoop::rcu::RcuDomain* rcu = nullptr;
     uint32_t capacity = 0;
     uint32_t dq_capacity = 0;
     size_t size = 0;

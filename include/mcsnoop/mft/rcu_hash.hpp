@@ -20,7 +20,7 @@
 
 #include <rte_hash.h>
 
-#include "mcsnoop/mft/rcu_domain.hpp"
+#include "mcsnoop/rcu/rcu_domain.hpp"
 
 namespace mcsnoop::mft {
 
@@ -37,7 +37,7 @@ class RcuHash {
   // some key lengths and otherwise calls memcmp; it returns 0 for equal keys, like memcmp.
   // `hash` with `hash_init` is what rte_hash calls for the key functions without a
   // precomputed signature; callers that pass signatures must compute the same value.
-  RcuHash(std::string_view prefix, uint32_t entries, uint32_t key_len, RcuDomain& rcu,
+  RcuHash(std::string_view prefix, uint32_t entries, uint32_t key_len, rcu::RcuDomain& rcu,
           int socket_id, rte_hash_function hash, uint32_t hash_init,
           rte_hash_cmp_eq_t equal = nullptr);
   ~RcuHash();

@@ -33,7 +33,7 @@ static_assert(MacValue::decode(MacValue::encode(7, (uint64_t{1} << 48) + 5)).las
 
 class MacTableTest : public ::testing::Test {
  protected:
-  mft::RcuDomain rcu_{2};
+  rcu::RcuDomain rcu_{2};
   MacTable table_{rcu_, 1024};
 
   MacValue value_of(const MacKey& k) {

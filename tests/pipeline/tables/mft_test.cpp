@@ -22,6 +22,8 @@
 namespace mcsnoop::mft {
 namespace {
 
+using rcu::RcuDomain;
+
 [[maybe_unused]] ::testing::Environment* const kEal = ::testing::AddGlobalTestEnvironment(
     new mcsnoop::testing::EalEnvironment("mcsnoop-test-mft", "0-1"));
 

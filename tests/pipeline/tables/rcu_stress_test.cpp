@@ -31,6 +31,9 @@
 namespace mcsnoop::mft {
 namespace {
 
+using rcu::RcuDomain;
+using rcu::RcuReader;
+
 // Three lcores floating over the two CPUs of a small box: lcore 0 writes, 1 and 2 read. The
 // oversubscription is deliberate: readers get preempted in the middle of a read-side critical
 // section, which is exactly when a premature free would bite.

@@ -18,7 +18,7 @@
 
 #include <rte_rcu_qsbr.h>
 
-namespace mcsnoop::mft {
+namespace mcsnoop::rcu {
 
 class RcuDomain {
  public:
@@ -83,4 +83,4 @@ class RcuReader {
   unsigned id_;
 };
 
-}  // namespace mcsnoop::mft
+}  // namespace mcsnoop::rcu

@@ -1,4 +1,4 @@
-#include "mcsnoop/mft/rcu_domain.hpp"
+#include "mcsnoop/rcu/rcu_domain.hpp"
 
 #include <stdexcept>
 #include <string>
@@ -6,7 +6,7 @@
 #include <rte_errno.h>
 #include <rte_malloc.h>
 
-namespace mcsnoop::mft {
+namespace mcsnoop::rcu {
 
 RcuDomain::RcuDomain(unsigned max_readers, int socket_id) : max_readers_(max_readers) {
   if (max_readers == 0) throw std::runtime_error("rcu domain: max_readers must be at least 1");
@@ -47,4 +47,4 @@ RcuReader::~RcuReader() {
   domain_.unregister_reader(id_);
 }
 
-}  // namespace mcsnoop::mft
+}  // namespace mcsnoop::rcu
