@@ -101,9 +101,9 @@ bool SwitchRig::build(const RigConfig& cfg, std::string* err) {
   ecfg.vlans.push_back(vc);
   ecfg.max_groups = kMaxGroups;
 
-  dp_ = dataplane::Dataplane::create(spec, err);
+  dp_ = app::Switch::create(spec, err);
   if (!dp_) return false;
-  control_ = std::make_unique<control::ControlPlane>(control::handles_of(*dp_), ecfg);
+  control_ = std::make_unique<control::ControlPlane>(dp_->control_handles(), ecfg);
   if (!control_->start("", err)) return false;
   if (cfg.host) {
     probe_cb_ = rte_eth_add_tx_callback(dp_->port_info(host()).dpdk_port, 0, on_host_tx, &probe_);

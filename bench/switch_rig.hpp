@@ -33,7 +33,7 @@
 
 #include "io_forward_loop.hpp"
 #include "mcsnoop/control/control_plane.hpp"
-#include "mcsnoop/dataplane/dataplane.hpp"
+#include "mcsnoop/app/switch.hpp"
 #include "traffic.hpp"
 
 namespace mcsnoop::bench {
@@ -62,7 +62,7 @@ class SwitchRig {
   unsigned sinks() const { return cfg_.sinks; }
   PortId host() const { return static_cast<PortId>(1 + cfg_.sinks); }
 
-  dataplane::Dataplane& dp() { return *dp_; }
+  app::Switch& dp() { return *dp_; }
   control::ControlPlane& control() { return *control_; }
 
   // ---- the control lcore -----------------------------------------------------------------
@@ -118,7 +118,7 @@ class SwitchRig {
   std::string host_device_;
   const void* probe_cb_ = nullptr;
   Probe probe_;
-  std::unique_ptr<dataplane::Dataplane> dp_;
+  std::unique_ptr<app::Switch> dp_;
   std::unique_ptr<control::ControlPlane> control_;
   IoForwardTask io_;
   bool switch_running_ = false;

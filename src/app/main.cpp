@@ -27,10 +27,10 @@
 #include "notify.hpp"
 #include "reload.hpp"
 #include "mcsnoop/version.hpp"
+#include "mcsnoop/app/switch.hpp"
 #include "options.hpp"
 #include "mcsnoop/config/loader.hpp"
 #include "mcsnoop/control/control_plane.hpp"
-#include "mcsnoop/dataplane/dataplane.hpp"
 #include "wiring.hpp"
 
 namespace {
@@ -102,15 +102,17 @@ int main(int argc, char** argv) {
 
   int rc = 0;
   {
-    std::unique_ptr<dataplane::Dataplane> dp = dataplane::Dataplane::create(app::make_switch_spec(cfg), &err);
-    if (!dp) {
+    // The switch owns ports, pools, rings, tables and the RCU domain; the workers get them from
+    // it, the control plane gets handles to what it may use.
+    std::unique_ptr<app::Switch> sw = app::Switch::create(app::make_switch_spec(cfg), &err);
+    if (!sw) {
       spdlog::error("{}", err);
       rte_eal_cleanup();
       return 1;
     }
     std::array<uint8_t, 6> mac{};
-    std::memcpy(mac.data(), dp->port_info(0).mac, 6);
-    control::ControlPlane control(control::handles_of(*dp), app::make_engine_config(cfg, mac));
+    std::memcpy(mac.data(), sw->port_info(0).mac, 6);
+    control::ControlPlane control(sw->control_handles(), app::make_engine_config(cfg, mac));
     {
       std::error_code ec;  // show version: the config path as given when it cannot be resolved
       const std::filesystem::path abs = std::filesystem::absolute(args.config, ec);
@@ -127,31 +129,31 @@ int main(int argc, char** argv) {
     control.set_reload_trigger(&g_reload, [reload] { reload("SIGHUP"); });
     if (!control.start(cfg.control.socket, &err)) {
       spdlog::error("control.socket: {}", err);
-      dp.reset();
+      sw.reset();
       rte_eal_cleanup();
       return 1;
     }
     if (const auto& m = cfg.control.metrics_listen) {
       if (!control.open_metrics(m->host, m->port, &err)) {
         spdlog::error("control.metrics.listen: {}", err);
-        dp.reset();
+        sw.reset();
         rte_eal_cleanup();
         return 1;
       }
       spdlog::info("metrics: http://{}/metrics", m->to_string());
     }
-    if (!dp->launch(&err)) {
+    if (!sw->launch(&err)) {
       spdlog::error("{}", err);
       rc = 1;
     } else {
-      for (PortId p = 0; p < dp->port_count(); ++p) {
-        const auto& pi = dp->port_info(p);
+      for (PortId p = 0; p < sw->port_count(); ++p) {
+        const auto& pi = sw->port_info(p);
         spdlog::info("port {}: {} (ethdev {}, {} rx / {} tx queues{})", pi.name, cfg.ports[p].device,
                      pi.dpdk_port, pi.rx_queues, pi.tx_queues,
                      pi.control_queue ? "" : cfg.cores.split() ? ", control frames via TX lcore 0"
                                                                 : ", control frames via worker 0");
       }
-      spdlog::info("mcsnoop ready: {} ports, {} VLANs, control socket {}", dp->port_count(), cfg.vlans.size(),
+      spdlog::info("mcsnoop ready: {} ports, {} VLANs, control socket {}", sw->port_count(), cfg.vlans.size(),
                    cfg.control.socket);
       app::notify_ready("running");
       if (cfg.cores.control == rte_lcore_id()) {
@@ -170,8 +172,8 @@ int main(int argc, char** argv) {
     }
     app::notify_stopping();
     spdlog::info("stopping");
-    dp->shutdown();
-    const unsigned in_use = dp->mbufs_in_use();
+    sw->shutdown();
+    const unsigned in_use = sw->mbufs_in_use();
     if (in_use != 0) spdlog::warn("{} mbufs still in use at exit", in_use);
     else spdlog::info("stopped cleanly: all mbufs returned");
     control.server().close();

@@ -4,6 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include "mcsnoop/control/control_plane.hpp"
+#include "mcsnoop/l2/mac_table.hpp"
+#include "mcsnoop/mft/mft.hpp"
 
 namespace mcsnoop::control {
 
@@ -46,8 +48,15 @@ json ControlPlane::clear_counters() {
     const snoop::PortUsage u = engine_.port_usage(p);
     b.refused_groups = u.refused_groups;
     b.refused_sources = u.refused_sources;
+    b.macs_refused = bridge_.macs_refused(p);
   }
   baseline_.engine = engine_.counters();
+  baseline_.mft_refused_full = sw_.mft.stats().refused_full;
+  baseline_.mft_refused_backlog = sw_.mft.stats().refused_backlog;
+  baseline_.mac_refused_port_limit = sw_.macs.stats().refused_port_limit;
+  baseline_.mac_flaps = bridge_.counters().mac_flaps;
+  baseline_.guard_shutdowns = bridge_.counters().guard_shutdowns;
+  baseline_.state_log_suppressed = state_log_.suppressed_total();
   control_base_ = counters_;
   baseline_.cleared_at_ms = now_ms_ == 0 ? 1 : now_ms_;
   spdlog::info("counters cleared by the operator (show views count from now; metrics keep running)");

@@ -79,6 +79,27 @@ void write_ports(const SwitchSnapshot& s, MetricsWriter& w) {
            [](const PortSnapshot& p) { return p.macs_refused; });
 }
 
+// Messages by port, direction, protocol, type and version (show ports `messages`); `version`
+// is left out where the type has none (MRD).
+void write_messages(const SwitchSnapshot& s, MetricsWriter& w) {
+  w.family("mcsnoop_port_messages_total", kCounter,
+           "IGMP, MLD, PIM and MRD messages received on (rx) or sent out of (tx) the port, by type and version.");
+  for (const PortSnapshot& p : s.ports) {
+    for (const auto& [direction, c] : {std::pair{"rx", &p.rx_messages}, std::pair{"tx", &p.tx_messages}}) {
+      for (const snoop::MsgCounterField& f : snoop::kMsgCounterFields) {
+        const uint64_t n = (*c).*f.member;
+        if (f.version == 0) {
+          w.sample({{"port", p.name}, {"direction", direction}, {"protocol", f.protocol}, {"type", f.type}}, n);
+        } else {
+          w.sample({{"port", p.name}, {"direction", direction}, {"protocol", f.protocol}, {"type", f.type},
+                    {"version", std::to_string(f.version)}},
+                   n);
+        }
+      }
+    }
+  }
+}
+
 void write_nic(const SwitchSnapshot& s, MetricsWriter& w) {
   struct Field {
     std::string_view name, help;
@@ -231,6 +252,7 @@ void write_process(const SwitchSnapshot& s, MetricsWriter& w) {
 
 void write_prometheus(const SwitchSnapshot& s, MetricsWriter& w) {
   write_ports(s, w);
+  write_messages(s, w);
   write_nic(s, w);
   write_vlans(s, w);
   write_engine(s, w);

@@ -72,7 +72,7 @@ void ControlPlane::add_bridge_fields(json& port, PortId p) const {
   port["state"] = sw_.state.port(p).shut.load() ? "bpdu-guard-shut" : "forwarding";
   port["macs"] = sw_.macs.port_size(p);
   port["max_macs"] = sw_.macs.port_limit(p);
-  port["macs_refused"] = bridge_.macs_refused(p);
+  port["macs_refused"] = bridge_.macs_refused(p) - baseline_.ports[p].macs_refused;
 }
 
 json ControlPlane::show_ports() const {
@@ -161,7 +161,7 @@ json ControlPlane::show_stats() const {
         {"no_mbuf", cc.frames_lost_no_mbuf},
         {"link_changes", cc.link_changes},
         {"learn_events", cc.learn_events},
-        {"state_log_suppressed", state_log_.suppressed_total()}}},
+        {"state_log_suppressed", state_log_.suppressed_total() - baseline_.state_log_suppressed}}},
       {"snooping",
        {{"messages", e.messages}, {"queries", e.queries}, {"reports", e.reports}, {"leaves", e.leaves},
         {"records", e.records}, {"pim_hellos", e.pim_hellos}, {"mrd", e.mrd},
@@ -181,14 +181,15 @@ json ControlPlane::show_stats() const {
         {"fast_leaves", e.fast_leaves}, {"host_leaves_kept", e.host_leaves_kept},
         {"mrd_terminations", e.mrd_terminations}}},
       {"mft", {{"entries", sw_.mft.size()}, {"capacity", sw_.mft.capacity()},
-               {"refused_full", ms.refused_full}, {"refused_backlog", ms.refused_backlog},
+               {"refused_full", ms.refused_full - baseline_.mft_refused_full},
+               {"refused_backlog", ms.refused_backlog - baseline_.mft_refused_backlog},
                {"pending_reclaim", ms.pending}}},
       {"mac_table", {{"entries", sw_.macs.size()}, {"learn_events", cc.learn_events},
                      {"learned", cc.macs_learned}, {"moved", cc.macs_moved},
                      {"aged", cc.macs_aged}, {"full", cc.mac_table_full},
-                     {"refused_port_limit", sw_.macs.stats().refused_port_limit},
-                     {"flapping", bridge_.counters().mac_flaps},
-                     {"guard_shutdowns", bridge_.counters().guard_shutdowns}}},
+                     {"refused_port_limit", sw_.macs.stats().refused_port_limit - baseline_.mac_refused_port_limit},
+                     {"flapping", bridge_.counters().mac_flaps - baseline_.mac_flaps},
+                     {"guard_shutdowns", bridge_.counters().guard_shutdowns - baseline_.guard_shutdowns}}},
   };
 }
 
@@ -427,9 +428,10 @@ json ControlPlane::show_vlans() const {
       querier[family_name(d.view.family)] = {
           {"querier", d.view.querier ? json(d.view.querier->to_string()) : json(nullptr)}, {"self", d.view.self}};
     }
-    json router_ports = json::array();
+    // By family, as `show routers` says it: a port can be a router port of one family only.
+    json router_ports = {{"ipv4", json::array()}, {"ipv6", json::array()}};
     for (const snoop::RouterView& r : routers) {
-      if (r.vlan == v.id) router_ports.push_back(port_name(r.port) + (r.family == net::Family::V6 ? " (ipv6)" : ""));
+      if (r.vlan == v.id) router_ports[family_name(r.family)].push_back(port_name(r.port));
     }
     out.push_back({{"id", v.id},
                    {"members", members},

@@ -44,6 +44,8 @@ void ControlPlane::snapshot(SwitchSnapshot& s) const {
     ps.router_guard_dropped = engine_.port_counters(p).dropped_router_guard;
     ps.macs = static_cast<uint32_t>(sw_.macs.port_size(p));
     ps.macs_refused = bridge_.macs_refused(p);
+    ps.rx_messages = engine_.rx_messages(p);
+    ps.tx_messages = tx_msgs_[p];
   }
 
   std::map<VlanId, VlanSnapshot> vlans;

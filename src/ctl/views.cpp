@@ -347,6 +347,35 @@ std::string render_stats(const json& data) {
   return out + render_table(kColumns, rows);
 }
 
+namespace {
+
+// Router ports of a VLAN ({"ipv4": [...], "ipv6": [...]}), each port once: "uplink" when it is
+// a router port of both families, "h3(ipv6)" when of one only.
+std::string format_router_ports(const json& by_family) {
+  if (!by_family.is_object()) return format_value(by_family);
+  const json& v4 = field(by_family, "ipv4");
+  const json& v6 = field(by_family, "ipv6");
+  const auto has = [](const json& list, const json& port) {
+    return list.is_array() && std::find(list.begin(), list.end(), port) != list.end();
+  };
+  std::string out;
+  const auto add = [&](const json& port, const char* only) {
+    if (!out.empty()) out += ',';
+    out += format_value(port) + only;
+  };
+  if (v4.is_array()) {
+    for (const json& p : v4) add(p, has(v6, p) ? "" : "(ipv4)");
+  }
+  if (v6.is_array()) {
+    for (const json& p : v6) {
+      if (!has(v4, p)) add(p, "(ipv6)");
+    }
+  }
+  return out.empty() ? kAbsent : out;
+}
+
+}  // namespace
+
 std::string render_vlans(const json& data) {
   static const std::array<Column, 9> kColumns = {{{"VLAN", Align::kRight},
                                                   {"SNOOPING"},
@@ -377,7 +406,7 @@ std::string render_vlans(const json& data) {
     }
     rows.push_back({format_value(field(v, "id")), format_value(field(v, "snooping")), format_value(field(v, "mld")),
                     format_value(field(v, "unregistered")), who("ipv4"), who("ipv6"),
-                    format_value(field(v, "router_ports")),
+                    format_router_ports(field(v, "router_ports")),
                     format_against_limit(field(v, "groups"), field(v, "max_groups")),
                     members.empty() ? kAbsent : members});
   }

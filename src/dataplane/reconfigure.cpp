@@ -1,9 +1,7 @@
-// Live reload of the data plane's run-time settings (Dataplane::reconfigure,
-// ForwardingState::reconfigure). Everything here is a single-word store the workers read
+// Live reload of the workers' run-time settings (ForwardingState::reconfigure; app::Switch's
+// reconfigure calls it). Everything here is a single-word store the workers read
 // without a lock (forwarding_state.hpp); nothing is allocated or freed.
-#include "mcsnoop/dataplane/dataplane.hpp"
 #include "mcsnoop/dataplane/forwarding_state.hpp"
-#include "mcsnoop/l2/mac_table.hpp"
 
 namespace mcsnoop::dataplane {
 
@@ -30,28 +28,6 @@ void ForwardingState::reconfigure(const SwitchSpec& next, uint64_t tsc_hz) {
     }
     st.storm_on.store(ps.storm.any(), std::memory_order_release);
   }
-}
-
-void Dataplane::reconfigure(const SwitchSpec& next) {
-  for (size_t i = 0; i < spec_.vlans.size(); ++i) {
-    for (const VlanSpec& v : next.vlans) {
-      if (v.id != spec_.vlans[i].id) continue;
-      spec_.vlans[i].snoop_igmp = v.snoop_igmp;
-      spec_.vlans[i].snoop_mld = v.snoop_mld;
-    }
-  }
-  for (PortId p = 0; p < spec_.ports.size() && p < next.ports.size(); ++p) {
-    PortSpec& ps = spec_.ports[p];
-    const PortSpec& np = next.ports[p];
-    ps.punt_rate_pps = np.punt_rate_pps;
-    ps.forward_reserved = np.forward_reserved;
-    ps.bpdu = np.bpdu;
-    ps.max_macs = np.max_macs;
-    ps.storm = np.storm;
-    macs_->set_port_limit(p, max_macs(spec_, p));
-  }
-  spec_.mac_move_limit = next.mac_move_limit;
-  state_->reconfigure(spec_, clock_.hz());
 }
 
 }  // namespace mcsnoop::dataplane

@@ -1,6 +1,7 @@
-// A whole switch in-process for pipeline tests: the real Dataplane and ControlPlane on ring
-// ethdevs. The test injects frames into a port's RX ring, steps the worker and the control
-// loop by hand (deterministic, no threads), and captures what each port transmitted.
+// A whole switch in-process for pipeline tests: the real app::Switch (with its Dataplane
+// workers) and ControlPlane on ring ethdevs. The test injects frames into a port's RX ring,
+// steps the worker and the control loop by hand (deterministic, no threads), and captures what
+// each port transmitted.
 // The control plane runs on a virtual clock (`advance()`), so protocol timers take no time.
 // The lcore layout is run-to-completion by default; HarnessLayout selects split roles (RX lcores
 // handing frames to TX lcores), and how many queues each ring ethdev offers.
@@ -23,7 +24,7 @@
 #include <rte_ring.h>
 
 #include "mcsnoop/control/control_plane.hpp"
-#include "mcsnoop/dataplane/dataplane.hpp"
+#include "mcsnoop/app/switch.hpp"
 #include "mcsnoop/l2/mac_table.hpp"
 #include "mcsnoop/rcu/rcu_domain.hpp"
 #include "mcsnoop/net/build.hpp"
@@ -69,6 +70,7 @@ struct HarnessLayout {
   // control lcore, so its frames take the inject ring.
   unsigned tx_queues = 3;
   unsigned rx_queues = 1;  // RX queues per ring ethdev (one per RX lcore to feed several)
+  unsigned tx_ring_size = 4096;  // the ring every TX queue of a port shares (a power of 2)
   uint32_t mft_capacity = 4096;
   uint32_t mac_table_size = 4096;
   uint32_t mac_move_limit = 5;
@@ -108,7 +110,8 @@ class SwitchHarness {
       for (unsigned q = 0; q < layout.rx_queues; ++q)
         rxs.push_back(rte_ring_create(("r" + std::to_string(id) + hp.name + "rx" + std::to_string(q)).c_str(), 1024,
                                       SOCKET_ID_ANY, 0));
-      rte_ring* tx = rte_ring_create(("r" + std::to_string(id) + hp.name + "tx").c_str(), 4096, SOCKET_ID_ANY, 0);
+      rte_ring* tx = rte_ring_create(("r" + std::to_string(id) + hp.name + "tx").c_str(), layout.tx_ring_size,
+                                     SOCKET_ID_ANY, 0);
       std::vector<rte_ring*> txs(layout.tx_queues, tx);  // every TX queue shares one capture ring
       EXPECT_GE(rte_eth_from_rings(ring_name.c_str(), rxs.data(), static_cast<unsigned>(rxs.size()), txs.data(),
                                    static_cast<unsigned>(txs.size()), SOCKET_ID_ANY),
@@ -156,7 +159,7 @@ class SwitchHarness {
     }
     if (layout.configure) layout.configure(spec, ecfg);
     std::string err;
-    dp_ = dataplane::Dataplane::create(spec, &err);
+    dp_ = app::Switch::create(spec, &err);
     EXPECT_NE(dp_, nullptr) << err;
     if (!dp_) return;
     // The test thread runs every RX stage, so it is every RCU reader.
@@ -165,7 +168,7 @@ class SwitchHarness {
       dp_->rcu().online(w);
     }
     readers_online_ = true;
-    control_ = std::make_unique<control::ControlPlane>(control::handles_of(*dp_), ecfg);
+    control_ = std::make_unique<control::ControlPlane>(dp_->control_handles(), ecfg);
     EXPECT_TRUE(control_->start("", &err)) << err;
     now_ms_ = dp_->clock().now_ms();
     step();
@@ -257,7 +260,7 @@ class SwitchHarness {
     return control_->poll_once(now_ms_);
   }
 
-  // Hands the data-path lcores to the EAL (Dataplane::launch); the test thread stops being
+  // Hands the data-path lcores to the EAL (Switch::launch); the test thread stops being
   // their RCU reader. Afterwards only the control loop and capture() may be used from the test.
   bool launch(std::string* err) {
     release_readers();
@@ -309,7 +312,8 @@ class SwitchHarness {
     return out;
   }
 
-  dataplane::Dataplane& dp() { return *dp_; }
+  // The switch (ports, tables, rings, workers); named dp() for the tests written before it.
+  app::Switch& dp() { return *dp_; }
   control::ControlPlane& control() { return *control_; }
   rte_mempool* pool() { return pool_; }
   // True when the data path has taken every frame injected into that RX queue.
@@ -344,7 +348,7 @@ class SwitchHarness {
   std::vector<rte_ring*> tx_;
   std::vector<std::string> names_;
   std::vector<std::string> devices_;
-  std::unique_ptr<dataplane::Dataplane> dp_;
+  std::unique_ptr<app::Switch> dp_;
   std::unique_ptr<control::ControlPlane> control_;
   uint64_t now_ms_ = 0;
   bool readers_online_ = false;

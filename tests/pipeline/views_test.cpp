@@ -346,10 +346,29 @@ TEST(Views, ClearCountersZeroesTheViewsNotTheCounters) {
   EXPECT_EQ(sw.control().engine().counters().reports, 2u);
 }
 
+// Every counter of the views counts from the clear, the ones kept outside the engine and the
+// data plane too (port security, the MAC table's limits).
+TEST(Views, ClearCountersZeroesPortSecurityCountersToo) {
+  std::vector<HarnessPort> ports = rhhh();
+  ports[1].max_macs = 1;
+  SwitchHarness sw(ports, {vlan1()});
+  for (uint8_t i = 1; i <= 3; ++i) sw.send("h1", eth_frame(mac(i), net::MacAddr::broadcast()));
+  ASSERT_EQ((*port_of(sw.control().show_ports(), "h1"))["macs_refused"], 2u);
+  ASSERT_EQ(sw.control().show_stats()["mac_table"]["refused_port_limit"], 2u);
+  ask(sw, {{"command", "clear counters"}});
+  EXPECT_EQ((*port_of(sw.control().show_ports(), "h1"))["macs_refused"], 0u);
+  EXPECT_EQ(sw.control().show_stats()["mac_table"]["refused_port_limit"], 0u);
+  EXPECT_EQ((*port_of(sw.control().show_ports(), "h1"))["macs"], 1u) << "a level, not a counter";
+  sw.send("h1", eth_frame(mac(4), net::MacAddr::broadcast()));
+  EXPECT_EQ((*port_of(sw.control().show_ports(), "h1"))["macs_refused"], 1u);
+  EXPECT_EQ(sw.control().show_stats()["mac_table"]["refused_port_limit"], 1u);
+}
+
 TEST(Views, VlansMacAndVersion) {
   std::vector<HarnessPort> ports = rhhh();
   ports[3].mode = dataplane::VlanMode::Trunk;
   ports[3].allowed = {1, 20};
+  ports[2].snoop.router = snoop::RouterMode::Always;
   HarnessVlan v20;
   v20.id = 20;
   v20.snooping = false;
@@ -366,6 +385,7 @@ TEST(Views, VlansMacAndVersion) {
   EXPECT_EQ(vlans[0]["unregistered"], "flood");
   EXPECT_EQ(vlans[0]["querier"]["ipv4"]["self"], true);
   EXPECT_EQ(vlans[0]["groups"], 1u);
+  EXPECT_EQ(vlans[0]["router_ports"], json({{"ipv4", {"h2"}}, {"ipv6", {"h2"}}})) << "by family";
   EXPECT_EQ(vlans[1]["id"], 20);
   EXPECT_EQ(vlans[1]["snooping"], false);
   EXPECT_EQ(vlans[1]["members"], json::array({"h3"}));

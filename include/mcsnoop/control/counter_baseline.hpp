@@ -54,11 +54,16 @@ struct PortBaseline {
   snoop::PortCounters engine;
   snoop::MsgCounters rx, tx;
   uint64_t refused_groups = 0, refused_sources = 0;
+  uint64_t macs_refused = 0;
 };
 
 struct CounterBaseline {
   std::array<PortBaseline, kMaxPorts> ports{};
   snoop::Counters engine;
+  // Counters kept outside the engine, the data plane and ControlCounters.
+  uint64_t mft_refused_full = 0, mft_refused_backlog = 0;
+  uint64_t mac_refused_port_limit = 0, mac_flaps = 0, guard_shutdowns = 0;
+  uint64_t state_log_suppressed = 0;
   uint64_t cleared_at_ms = 0;  // 0: never cleared
 };
 

@@ -68,14 +68,8 @@ struct SwitchHandles {
   std::vector<LcoreHandle> lcores;
 
   // Takes over the run-time settings of `next` into the switch (spec, forwarding state, MAC
-  // limits): see dataplane::apply_settings. Control lcore only.
+  // limits): app::Switch::reconfigure. Control lcore only.
   std::function<void(const dataplane::SwitchSpec& next)> reconfigure;
 };
 
-}  // namespace mcsnoop::control
-
-namespace mcsnoop::dataplane { class Dataplane; }
-namespace mcsnoop::control {
-// The handles of a switch whose resources the Dataplane still owns (dataplane_handles.cpp).
-SwitchHandles handles_of(dataplane::Dataplane& dp);
 }  // namespace mcsnoop::control

@@ -38,6 +38,7 @@ struct PortSnapshot {
   uint64_t router_guard_dropped = 0;
   uint32_t macs = 0;
   uint64_t macs_refused = 0;
+  snoop::MsgCounters rx_messages, tx_messages;  // IGMP/MLD/PIM/MRD messages by type and version
 };
 
 struct VlanSnapshot {

@@ -26,6 +26,8 @@ SwitchSnapshot sample_snapshot() {
   h1.nic.valid = true;
   h1.nic.rx_missed = 7;
   h1.usage.groups = 1;
+  h1.rx_messages.igmp_reports_v3 = 4;
+  h1.tx_messages.mrd_solicitations = 6;
   PortSnapshot up;
   up.name = "up:1";
   up.counters.count(dataplane::Drop::Malformed, 3);
@@ -49,6 +51,17 @@ std::string render(const SwitchSnapshot& s) {
 
 bool has_line(const std::string& page, const std::string& line) {
   return page.find("\n" + line + "\n") != std::string::npos;
+}
+
+// Messages by type and version, per port and direction (show ports `messages`).
+TEST(MetricsExport, MessagesByTypeAndVersion) {
+  const std::string page = render(sample_snapshot());
+  EXPECT_TRUE(has_line(
+      page, R"(mcsnoop_port_messages_total{port="h1",direction="rx",protocol="igmp",type="report",version="3"} 4)"))
+      << page;
+  EXPECT_TRUE(has_line(page, R"(mcsnoop_port_messages_total{port="h1",direction="tx",protocol="mrd",type="solicitation"} 6)"));
+  EXPECT_TRUE(has_line(
+      page, R"(mcsnoop_port_messages_total{port="up:1",direction="tx",protocol="mld",type="done",version="1"} 0)"));
 }
 
 TEST(MetricsExport, ValuesAndLabels) {

@@ -67,9 +67,9 @@ inline nlohmann::json sample_vlans() {
     {"id": 10, "members": ["h1", "h2", "uplink"], "tagged": ["uplink"], "snooping": true, "mld": true,
      "unregistered": "flood", "querier": {"ipv4": {"querier": "192.0.2.254", "self": true},
                                           "ipv6": {"querier": null, "self": false}},
-     "router_ports": ["uplink"], "groups": 2, "max_groups": 0},
+     "router_ports": {"ipv4": ["uplink", "h1"], "ipv6": ["uplink", "h2"]}, "groups": 2, "max_groups": 0},
     {"id": 20, "members": ["uplink"], "tagged": ["uplink"], "snooping": false, "mld": false,
-     "unregistered": "flood", "querier": {}, "router_ports": [], "groups": 0, "max_groups": 0}
+     "unregistered": "flood", "querier": {}, "router_ports": {"ipv4": [], "ipv6": []}, "groups": 0, "max_groups": 0}
   ])");
 }
 

@@ -135,9 +135,9 @@ TEST(ViewsTest, GroupDetailHasARowPerPortGroupAndSource) {
 
 TEST(ViewsTest, VlansMarkTaggedMembersAndOurQuerier) {
   EXPECT_EQ(render_vlans(samples::sample_vlans()),
-            "VLAN  SNOOPING  MLD  UNREGISTERED  QUERIER (IPV4)      QUERIER (IPV6)  ROUTER PORTS  GROUPS  MEMBERS\n"
-            "  10  yes       yes  flood         192.0.2.254 (self)  -               uplink             2  h1,h2,uplink(t)\n"
-            "  20  no        no   flood         -                   -               -                  0  uplink(t)\n");
+            "VLAN  SNOOPING  MLD  UNREGISTERED  QUERIER (IPV4)      QUERIER (IPV6)  ROUTER PORTS              GROUPS  MEMBERS\n"
+            "  10  yes       yes  flood         192.0.2.254 (self)  -               uplink,h1(ipv4),h2(ipv6)       2  h1,h2,uplink(t)\n"
+            "  20  no        no   flood         -                   -               -                              0  uplink(t)\n");
 }
 
 TEST(ViewsTest, StatsShowMessagesReceivedAndSentSideBySide) {
