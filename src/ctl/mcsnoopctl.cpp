@@ -167,7 +167,9 @@ int run(const ctl::Invocation& inv) {
     std::cout << reply.data.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   } else {
     try {
-      std::cout << view.render(reply.data);
+      // An empty detail answer has no rows to tell the form by: the request does.
+      const bool detail = inv.topic == "groups" && inv.args.contains("detail");
+      std::cout << (detail ? ctl::render_group_detail(reply.data) : view.render(reply.data));
     } catch (const ctl::ReplyShapeError& e) {
       std::cerr << "mcsnoopctl: unexpected reply from mcsnoop: " << e.what()
                 << " (try --json)\n";

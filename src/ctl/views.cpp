@@ -157,7 +157,7 @@ std::string format_expires(const json& value) {
 namespace {
 
 // `show groups detail`: one row per (port, group) and one more per source of it.
-std::string render_group_detail(const json::array_t& rows_in) {
+std::string render_detail_rows(const json::array_t& rows_in) {
   static const std::array<Column, 11> kColumns = {{{"VLAN", Align::kRight},
                                                    {"GROUP"},
                                                    {"SOURCE"},
@@ -204,7 +204,7 @@ std::string render_groups(const json& data) {
                                                   {"PORTS"},
                                                   {"EXPIRES", Align::kRight}}};
   const json::array_t& list = rows_of(data, "show groups");
-  if (!list.empty() && list.front().contains("filter-mode")) return render_group_detail(list);
+  if (!list.empty() && list.front().contains("filter-mode")) return render_detail_rows(list);
   std::vector<Row> rows;
   for (const json& g : list) {
     const json& source = field(g, "source");
@@ -213,6 +213,10 @@ std::string render_groups(const json& data) {
                     format_value(field(g, "ports")), format_expires(field(g, "expires_s"))});
   }
   return render_table(kColumns, rows);
+}
+
+std::string render_group_detail(const json& data) {
+  return render_detail_rows(rows_of(data, "show groups detail"));
 }
 
 std::string render_routers(const json& data) {

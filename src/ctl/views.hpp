@@ -32,7 +32,9 @@ std::span<const View> views();
 // nullptr when `topic` is not one of them.
 const View* find_view(std::string_view topic);
 
-std::string render_groups(const nlohmann::json& data);
+std::string render_groups(const nlohmann::json& data);  // either form, told apart by the rows
+// `show groups ... detail`: the detail table, with its own header when no membership matched.
+std::string render_group_detail(const nlohmann::json& data);
 std::string render_routers(const nlohmann::json& data);
 std::string render_querier(const nlohmann::json& data);
 std::string render_ports(const nlohmann::json& data);

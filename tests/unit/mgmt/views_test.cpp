@@ -128,6 +128,11 @@ TEST(ViewsTest, GroupDetailHasARowPerPortGroupAndSource) {
             "  10  232.1.1.1  10.9.0.1  h1    blocked                 -                                 learned\n"
             "  10  232.1.1.1  *         h3    include  IGMPv3         -        -      0  -              static\n"
             "  10  232.1.1.1  10.9.0.2  h3    forward                 -                                 static\n");
+  EXPECT_EQ(render_group_detail(samples::sample_group_detail()), render_groups(samples::sample_group_detail()));
+  EXPECT_EQ(render_group_detail(json::array()),
+            "VLAN  GROUP  SOURCE  PORT  MODE  VERSION  EXPIRES  UPTIME  HOSTS  LAST REPORTER  TYPE\n"
+            "(none)\n")
+      << "no membership matched: still the detail table's header";
   json overflow = samples::sample_group_detail();
   overflow[0]["hosts_overflow"] = true;
   EXPECT_NE(render_groups(overflow).find(" 2+  10.0.0.11"), std::string::npos) << "more hosts than tracked";
