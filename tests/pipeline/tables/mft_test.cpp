@@ -384,7 +384,6 @@ TEST_F(MftTest, RandomChurnAgreesWithAMapModel) {
             ASSERT_NE(out[i], nullptr);
             ASSERT_EQ(out[i], single);
             ASSERT_EQ(out[i]->ports, PortMask(want - 1));
-            expect_consistent(*out[i]);
           }
         }
       }
