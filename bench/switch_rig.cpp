@@ -14,6 +14,7 @@
 #include "bench_env.hpp"
 #include "mcsnoop/dataplane/learn_event.hpp"
 #include "mcsnoop/dataplane/mbuf_meta.hpp"
+#include "mcsnoop/net/frame_classify.hpp"
 
 namespace mcsnoop::bench {
 
@@ -173,12 +174,16 @@ rte_mbuf* SwitchRig::to_mbuf(const Frame& frame) {
 bool SwitchRig::punt(const Frame& frame, PortId port) {
   rte_mbuf* m = to_mbuf(frame);
   if (m == nullptr) return false;
-  // What Worker::rx_burst records for a control frame before it enqueues it.
+  // What the worker records for a control frame before it punts it: VLAN, port, classification.
   dataplane::MbufMeta& md = dataplane::meta(m);
   md = dataplane::MbufMeta{};
   md.vlan = kVlan;
   md.in_port = port;
   md.tagged = 0;
+  const net::FrameInfo fi = net::classify_frame(frame.data(), static_cast<uint32_t>(frame.size()));
+  md.cls = static_cast<uint8_t>(fi.cls);
+  md.l3_offset = fi.l3_offset;
+  md.l4_offset = fi.l4_offset;
   while (rte_ring_mp_enqueue(dp_->punt_ring(), m) != 0) control_->poll_once(dp_->clock().now_ms());
   return true;
 }

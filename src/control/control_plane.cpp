@@ -70,7 +70,6 @@ ControlPlane::ControlPlane(SwitchHandles sw, snoop::EngineConfig engine_config)
       bridge_(port_names(sw_.ports), sw_.spec.mac_move_limit),
       engine_(std::move(engine_config)) {
   frame_buf_.resize(16384);
-  build_buf_.reserve(2048);
   mft_retry_limit_ = std::max<size_t>(kMftRetryFloor, sw_.mft.capacity());
   for (PortId p = 0; p < port_count(); ++p) {
     uint16_t mtu = RTE_ETHER_MTU;
@@ -204,31 +203,59 @@ void ControlPlane::run(const std::atomic<bool>& stop) {
 
 // ---- punted control frames -----------------------------------------------------------------
 
+// A burst of punted frames is decoded first; the engine then takes the decoded messages in one
+// receive_burst() (receive() on each in order, with the table lookups of the next ones started
+// early); then each frame is finished in arrival order: a decoded one's actions applied (its
+// frame forwarded or freed), the others flooded or dropped. MFT changes, queries and frames go
+// out in the same order as when each frame was handled on its own.
 unsigned ControlPlane::drain_punts() {
   rte_mbuf* pkts[kBurst];
   const unsigned n = rte_ring_sc_dequeue_burst(sw_.punt, reinterpret_cast<void**>(pkts), kBurst, nullptr);
-  for (unsigned i = 0; i < n; ++i) handle_control_frame(pkts[i]);
+  if (n == 0) return 0;
+  net::DecodeResult result[kBurst];
+  size_t decoded = 0;
+  for (unsigned i = 0; i < n; ++i) {
+    net::McastMessage& msg = punt_msgs_[decoded];
+    result[i] = decode_punted(pkts[i], msg);
+    if (result[i] != net::DecodeResult::Ok) continue;
+    const dataplane::MbufMeta& md = dataplane::meta(pkts[i]);
+    punt_in_[decoded] = snoop::Received{&msg, md.vlan, md.in_port};
+    punt_actions_[decoded].clear();
+    ++decoded;
+  }
+  if (decoded != 0) {
+    engine_.receive_burst({punt_in_.data(), decoded}, snoop::Ms(now_ms_), {punt_actions_.data(), decoded});
+  }
+  for (unsigned i = 0, k = 0; i < n; ++i) {
+    if (result[i] == net::DecodeResult::Ok) {
+      ++counters_.decoded;
+      apply(punt_actions_[k], pkts[i], &punt_msgs_[k]);
+      ++k;
+    } else {
+      finish_undecoded(pkts[i], result[i]);
+    }
+  }
   counters_.punted_frames += n;
   return n;
 }
 
-void ControlPlane::handle_control_frame(rte_mbuf* m) {
-  const dataplane::MbufMeta md = dataplane::meta(m);
+// Decodes a punted frame from the worker's classification (carried in its MbufMeta): the frame
+// is not classified, nor its IP header checked, a second time.
+net::DecodeResult ControlPlane::decode_punted(rte_mbuf* m, net::McastMessage& msg) {
+  const dataplane::MbufMeta& md = dataplane::meta(m);
   const uint32_t len = std::min<uint32_t>(m->pkt_len, static_cast<uint32_t>(frame_buf_.size()));
   const auto* data = static_cast<const uint8_t*>(rte_pktmbuf_read(m, 0, len, frame_buf_.data()));
-  const net::FrameInfo fi = net::classify_frame(data, len);
+  const net::Classification c{static_cast<net::FrameClass>(md.cls), md.l3_offset, md.l4_offset};
+  net::DecodeNotes notes;
+  return net::decode_classified(data, len, c, msg, &notes);
+}
+
+// A punted frame the decoder did not accept: flooded unchanged or dropped, by result.
+void ControlPlane::finish_undecoded(rte_mbuf* m, net::DecodeResult r) {
+  const dataplane::MbufMeta md = dataplane::meta(m);
   const dataplane::VlanState& vs = sw_.state.vlan(md.vlan);
   const PortMask flood = vs.members.without(md.in_port);
-
-  net::DecodeNotes notes;
-  const net::DecodeResult r = net::decode_l3(fi.ethertype, data + fi.l3_offset, len - fi.l3_offset, msg_, &notes);
   switch (r) {
-    case net::DecodeResult::Ok:
-      ++counters_.decoded;
-      actions_.clear();
-      engine_.receive(msg_, md.vlan, md.in_port, snoop::Ms(now_ms_), actions_);
-      apply(actions_, m);
-      return;
     case net::DecodeResult::UnknownType:
     case net::DecodeResult::NotControl:
     case net::DecodeResult::QueryBadLength:
@@ -248,9 +275,10 @@ void ControlPlane::handle_control_frame(rte_mbuf* m) {
   }
 }
 
-// Carries out what the engine decided. `frame` is the punted frame the actions answer (or null
-// for timer- and start-driven actions); it is forwarded per actions.packet or freed.
-void ControlPlane::apply(snoop::Actions& a, rte_mbuf* frame) {
+// Carries out what the engine decided. `frame` is the punted frame the actions answer, `msg` its
+// decoded message (both null for timer- and start-driven actions); it is forwarded per
+// actions.packet or freed.
+void ControlPlane::apply(snoop::Actions& a, rte_mbuf* frame, const net::McastMessage* msg) {
   auto& state = sw_.state;
   for (const snoop::FwdUpdate& u : a.fwd) {
     const mft::Key key(u.vlan, u.group, u.source.value_or(net::IpAddr()));
@@ -268,7 +296,7 @@ void ControlPlane::apply(snoop::Actions& a, rte_mbuf* frame) {
     if (a.packet.kind == snoop::PacketDisposition::Kind::Forward) {
       const dataplane::VlanState& vs = state.vlan(md.vlan);
       const PortMask egress = unshut((a.packet.egress & vs.members).without(md.in_port));
-      count_tx(egress, snoop::msg_counter(msg_));  // msg_ is the frame's message (handle_control_frame)
+      if (msg != nullptr) count_tx(egress, snoop::msg_counter(*msg));
       sw_.tx.emit(frame, md.vlan, md.tagged, egress, vs.untagged);
     } else {
       rte_pktmbuf_free(frame);
@@ -365,19 +393,10 @@ void ControlPlane::send_query(const snoop::QueryToSend& q) {
   unsigned frames = 0;
   do {
     const size_t count = std::min(per_frame, total - done);
-    rte_mbuf* m = rte_pktmbuf_alloc(sw_.packet_pool);
-    if (m == nullptr) {
-      ++counters_.frames_lost_no_mbuf;
-      return;
-    }
-    const uint32_t room = std::min<uint32_t>(limit, rte_pktmbuf_tailroom(m));
-    const uint32_t len = build_query_frame_into({rte_pktmbuf_mtod(m, uint8_t*), room}, q, done, count, mac);
-    if (len == 0 || rte_pktmbuf_append(m, static_cast<uint16_t>(len)) == nullptr) {
-      rte_pktmbuf_free(m);
-      ++counters_.frames_oversize;
-      return;
-    }
-    emit_built(m, q.vlan, egress);
+    const bool sent = transmit(q.vlan, egress, [&](std::span<uint8_t> room) {
+      return build_query_frame_into(room, q, done, count, mac);
+    });
+    if (!sent) return;
     count_tx(unshut(egress), snoop::query_counter(q.family, q.version));
     ++frames;
     done += count;
@@ -386,26 +405,25 @@ void ControlPlane::send_query(const snoop::QueryToSend& q) {
   counters_.query_frames_split += frames - 1;
 }
 
-bool ControlPlane::transmit(std::span<const uint8_t> frame, VlanId vlan, PortMask egress) {
-  // Refused before the copy: rte_pktmbuf_append takes a 16-bit length, and a frame over the
-  // MTU would be dropped by the NIC (or sent oversized by a virtual device).
-  if (frame.size() > frame_limit(egress)) {
-    ++counters_.frames_oversize;
-    return false;
-  }
-  rte_mbuf* m = rte_pktmbuf_alloc(sw_.packet_pool);
+std::span<uint8_t> ControlPlane::frame_room(PortMask egress, rte_mbuf*& m) {
+  m = rte_pktmbuf_alloc(sw_.packet_pool);
   if (m == nullptr) {
     ++counters_.frames_lost_no_mbuf;
-    return false;
+    return {};
   }
-  auto* dst = reinterpret_cast<uint8_t*>(rte_pktmbuf_append(m, static_cast<uint16_t>(frame.size())));
-  if (dst == nullptr) {
+  // Bounded by the egress MTU (a larger frame would be dropped by the NIC, or sent oversized by
+  // a virtual device) and by the mbuf, whose length rte_pktmbuf_append takes in 16 bits.
+  const uint32_t room = std::min<uint32_t>(frame_limit(egress), rte_pktmbuf_tailroom(m));
+  return {rte_pktmbuf_mtod(m, uint8_t*), room};
+}
+
+bool ControlPlane::send_built(rte_mbuf* m, uint32_t len, VlanId vlan, PortMask egress) {
+  if (len == 0 || rte_pktmbuf_append(m, static_cast<uint16_t>(len)) == nullptr) {
     rte_pktmbuf_free(m);
     ++counters_.frames_oversize;
     return false;
   }
-  std::memcpy(dst, frame.data(), frame.size());
-  emit_built(m, vlan, egress);
+  sw_.tx.emit(m, vlan, /*tagged=*/false, unshut(egress), sw_.state.vlan(vlan).untagged);
   return true;
 }
 
@@ -416,10 +434,6 @@ void ControlPlane::count_tx(PortMask egress, uint64_t snoop::MsgCounters::*count
 const snoop::MsgCounters& ControlPlane::tx_messages(PortId port) const {
   static const snoop::MsgCounters kNone{};
   return port < kMaxPorts ? tx_msgs_[port] : kNone;
-}
-
-void ControlPlane::emit_built(rte_mbuf* m, VlanId vlan, PortMask egress) {
-  sw_.tx.emit(m, vlan, /*tagged=*/false, unshut(egress), sw_.state.vlan(vlan).untagged);
 }
 
 // ---- learning, links -----------------------------------------------------------------------

@@ -77,11 +77,13 @@ unsigned ControlPlane::solicit_routers(uint64_t now_ms) {
     const net::IpAddr own_ll = net::link_local_from_mac(net::MacAddr::from_bytes(mac));
     for (const SolicitVlan& v : solicit_vlans_) {
       if (!sw_.state.vlan(v.id).members.test(p)) continue;
-      build_solicitation_frame(v.src4, mac, build_buf_);
-      unsigned ok = transmit(build_buf_, v.id, PortMask::of(p));
+      const auto solicitation_from = [mac](const net::IpAddr& src) {
+        return [&src, mac](std::span<uint8_t> room) { return build_solicitation_frame_into(room, src, mac); };
+      };
+      unsigned ok = transmit(v.id, PortMask::of(p), solicitation_from(v.src4));
       if (v.mld) {
-        build_solicitation_frame(v.src6.value_or(own_ll), mac, build_buf_);
-        ok += transmit(build_buf_, v.id, PortMask::of(p));
+        const net::IpAddr src6 = v.src6.value_or(own_ll);
+        ok += transmit(v.id, PortMask::of(p), solicitation_from(src6));
       }
       tx_msgs_[p].mrd_solicitations += ok;
       sent += ok;

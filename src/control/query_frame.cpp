@@ -46,13 +46,6 @@ uint32_t frame_length_with(const snoop::QueryToSend& q, size_t n) {
 
 }  // namespace
 
-void build_query_frame(const snoop::QueryToSend& q, const uint8_t src_mac[6], std::vector<uint8_t>& out) {
-  const net::FrameOptions o = from_port(src_mac);
-  const size_t n = q.sources.size();
-  out = q.family == net::Family::V4 ? net::build(to_wire<net::IgmpQuery>(q, 0, n), o)
-                                    : net::build(to_wire<net::MldQuery>(q, 0, n), o);
-}
-
 size_t query_sources_per_frame(const snoop::QueryToSend& q, uint32_t max_frame) {
   const uint32_t empty = frame_length_with(q, 0);
   if (empty == 0 || empty > max_frame) return 0;
@@ -74,8 +67,8 @@ uint32_t build_query_frame_into(std::span<uint8_t> buf, const snoop::QueryToSend
                                      : net::build_into(buf, to_wire<net::MldQuery>(q, first, count), o);
 }
 
-void build_solicitation_frame(const net::IpAddr& src, const uint8_t src_mac[6], std::vector<uint8_t>& out) {
-  out = net::build(net::MrdSolicitation{.src = src}, from_port(src_mac));
+uint32_t build_solicitation_frame_into(std::span<uint8_t> buf, const net::IpAddr& src, const uint8_t src_mac[6]) {
+  return net::build_into(buf, net::MrdSolicitation{.src = src}, from_port(src_mac));
 }
 
 }  // namespace mcsnoop::control

@@ -411,6 +411,8 @@ json ControlPlane::show_querier() const {
 
 json ControlPlane::show_vlans() const {
   static constexpr const char* kPolicy[] = {"flood", "router-ports", "drop"};
+  static_assert(std::size(kPolicy) == static_cast<size_t>(snoop::UnregisteredPolicy::Drop) + 1,
+                "one name per UnregisteredPolicy");
   const snoop::Ms now(now_ms_);
   const std::vector<snoop::QuerierDetail> queriers = engine_.querier_details(now);
   const std::vector<snoop::RouterView> routers = engine_.routers(now);

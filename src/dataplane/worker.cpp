@@ -39,6 +39,15 @@ inline net::Ipv4Checksum ipv4_checksum_verdict(uint64_t ol_flags) {
   }
 }
 
+// A control frame's classification travels with it to the control lcore (if it is punted), which
+// decodes from there instead of classifying the frame again.
+inline void keep_classification(rte_mbuf* m, const net::FrameInfo& fi) {
+  MbufMeta& md = meta(m);
+  md.cls = static_cast<uint8_t>(fi.cls);
+  md.l3_offset = fi.l3_offset;
+  md.l4_offset = fi.l4_offset;
+}
+
 // Removes an 802.1Q priority tag (VID 0) in place, so the frame is plain untagged from here on.
 void strip_priority_tag(rte_mbuf* m) {
   auto* p = rte_pktmbuf_mtod(m, uint8_t*);
@@ -179,7 +188,9 @@ void Worker::classify(Burst& b) {
       strip_priority_tag(m);
       fi.tagged = false;
       fi.l3_offset = static_cast<uint16_t>(fi.l3_offset - net::kVlanTagLen);
+      if (fi.l4_offset != 0) fi.l4_offset = static_cast<uint16_t>(fi.l4_offset - net::kVlanTagLen);
     }
+    if (fi.is_control()) [[unlikely]] keep_classification(m, fi);
     b.cls[i] = fi.cls;
     b.tagged[i] = fi.tagged;
     // 802.1ad S-tagged frames are not switched (no QinQ support): VLAN 0 is never admitted.

@@ -3,7 +3,8 @@
 #include "mcsnoop/net/build.hpp"
 
 namespace mcsnoop::net {
-namespace {
+// Internal linkage, in namespace net: detail::build_frame() finds spec_of(), l4_size() and
+// fill() by argument-dependent lookup.
 
 using detail::ByteWriter;
 using detail::IpSpec;
@@ -11,11 +12,11 @@ using detail::L4Checksum;
 
 constexpr uint32_t kUdpHeaderLen = 8;
 
-uint32_t payload_size(const UdpDatagram& m) {
+static uint32_t payload_size(const UdpDatagram& m) {
   return m.payload.empty() ? m.payload_len : static_cast<uint32_t>(m.payload.size());
 }
 
-IpSpec spec_of(const UdpDatagram& m) {
+static IpSpec spec_of(const UdpDatagram& m) {
   return IpSpec{.src = m.src,
                 .dst = m.dst,
                 .proto = ipproto::kUdp,
@@ -23,8 +24,8 @@ IpSpec spec_of(const UdpDatagram& m) {
                 .router_alert = false,
                 .checksum = L4Checksum::Udp};
 }
-uint32_t l4_size(const UdpDatagram& m) { return kUdpHeaderLen + payload_size(m); }
-void fill(ByteWriter& w, const UdpDatagram& m) {
+static uint32_t l4_size(const UdpDatagram& m) { return kUdpHeaderLen + payload_size(m); }
+static void fill(ByteWriter& w, const UdpDatagram& m) {
   w.be16(m.src_port);
   w.be16(m.dst_port);
   w.be16(static_cast<uint16_t>(kUdpHeaderLen + payload_size(m)));
@@ -36,13 +37,13 @@ void fill(ByteWriter& w, const UdpDatagram& m) {
   }
 }
 
-uint32_t ethernet_frame_len(const EthernetFrame& m, const FrameOptions& o) {
+static uint32_t ethernet_frame_len(const EthernetFrame& m, const FrameOptions& o) {
   uint32_t len = kEthernetHeaderLen + (o.vlan ? kVlanTagLen : 0) + m.payload_len;
   if (o.pad_to_minimum && len < kEthernetMinFrameLen) len = kEthernetMinFrameLen;
   return len;
 }
 
-uint32_t write_ethernet_frame(std::span<uint8_t> buf, const EthernetFrame& m,
+static uint32_t write_ethernet_frame(std::span<uint8_t> buf, const EthernetFrame& m,
                               const FrameOptions& o) {
   const uint32_t len = ethernet_frame_len(m, o);
   if (buf.size() < len) return 0;
@@ -60,13 +61,12 @@ uint32_t write_ethernet_frame(std::span<uint8_t> buf, const EthernetFrame& m,
   return len;
 }
 
-}  // namespace
 
 std::vector<uint8_t> build(const UdpDatagram& m, const FrameOptions& o) {
-  return detail::emit_vector(o, spec_of(m), l4_size(m), [&m](ByteWriter& w) { fill(w, m); });
+  return detail::build_frame(m, o);
 }
 uint32_t build_into(std::span<uint8_t> buf, const UdpDatagram& m, const FrameOptions& o) {
-  return detail::emit(buf, o, spec_of(m), l4_size(m), [&m](ByteWriter& w) { fill(w, m); });
+  return detail::build_frame(buf, m, o);
 }
 
 std::vector<uint8_t> build(const EthernetFrame& m, const FrameOptions& o) {

@@ -6,7 +6,8 @@
 #include "mcsnoop/net/time_code.hpp"
 
 namespace mcsnoop::net {
-namespace {
+// Internal linkage, in namespace net: detail::build_frame() finds spec_of(), l4_size() and
+// fill() by argument-dependent lookup.
 
 using detail::ByteWriter;
 using detail::IpSpec;
@@ -15,7 +16,7 @@ constexpr uint8_t kTosInternetworkControl = 0xc0;  // RFC 3376 4: IGMPv3 uses To
 
 // ---- Query ------------------------------------------------------------------------------
 
-IpSpec spec_of(const IgmpQuery& m) {
+static IpSpec spec_of(const IgmpQuery& m) {
   const IpAddr dst = m.dst ? *m.dst : (m.group.is_unspecified() ? addr::kAllSystems : m.group);
   return IpSpec{.src = m.src,
                 .dst = dst,
@@ -25,17 +26,17 @@ IpSpec spec_of(const IgmpQuery& m) {
                 .router_alert = m.version != Compat::V1};
 }
 
-uint32_t l4_size(const IgmpQuery& m) {
+static uint32_t l4_size(const IgmpQuery& m) {
   if (m.version != Compat::V3) return kIgmpMinLen;
   return kIgmpV3QueryMinLen + static_cast<uint32_t>(m.sources.size()) * 4;
 }
 
-uint8_t v2_max_resp_time(uint32_t ms) {
+static uint8_t v2_max_resp_time(uint32_t ms) {
   // Linear tenths; 0 would turn the query into a v1 query (RFC 2236 4), so 1..255.
   return static_cast<uint8_t>(std::clamp<uint32_t>(ms / 100, 1, 255));
 }
 
-void fill(ByteWriter& w, const IgmpQuery& m) {
+static void fill(ByteWriter& w, const IgmpQuery& m) {
   w.u8(igmp_type::kQuery);
   switch (m.version) {
     case Compat::V1: w.u8(0); break;
@@ -54,25 +55,25 @@ void fill(ByteWriter& w, const IgmpQuery& m) {
 
 // ---- v1/v2 Report and Leave -------------------------------------------------------------
 
-IpSpec spec_of(const IgmpReport& m) {
+static IpSpec spec_of(const IgmpReport& m) {
   return IpSpec{.src = m.src,
                 .dst = m.dst ? *m.dst : m.group,
                 .proto = ipproto::kIgmp,
                 .router_alert = m.version != Compat::V1};  // RFC 2236 2: v2 adds Router Alert
 }
-uint32_t l4_size(const IgmpReport&) { return kIgmpMinLen; }
-void fill(ByteWriter& w, const IgmpReport& m) {
+static uint32_t l4_size(const IgmpReport&) { return kIgmpMinLen; }
+static void fill(ByteWriter& w, const IgmpReport& m) {
   w.u8(m.version == Compat::V1 ? igmp_type::kV1Report : igmp_type::kV2Report);
   w.u8(0);
   w.be16(0);
   w.addr(m.group, Family::V4);
 }
 
-IpSpec spec_of(const IgmpLeave& m) {
+static IpSpec spec_of(const IgmpLeave& m) {
   return IpSpec{.src = m.src, .dst = m.dst ? *m.dst : addr::kAllRouters, .proto = ipproto::kIgmp};
 }
-uint32_t l4_size(const IgmpLeave&) { return kIgmpMinLen; }
-void fill(ByteWriter& w, const IgmpLeave& m) {
+static uint32_t l4_size(const IgmpLeave&) { return kIgmpMinLen; }
+static void fill(ByteWriter& w, const IgmpLeave& m) {
   w.u8(igmp_type::kV2Leave);
   w.u8(0);
   w.be16(0);
@@ -81,14 +82,14 @@ void fill(ByteWriter& w, const IgmpLeave& m) {
 
 // ---- v3 Report ----------------------------------------------------------------------------
 
-IpSpec spec_of(const IgmpV3Report& m) {
+static IpSpec spec_of(const IgmpV3Report& m) {
   return IpSpec{.src = m.src,
                 .dst = m.dst ? *m.dst : addr::kIgmpV3Routers,
                 .proto = ipproto::kIgmp,
                 .tos = kTosInternetworkControl};
 }
-uint32_t l4_size(const IgmpV3Report& m) { return detail::report_size(m.records, Family::V4); }
-void fill(ByteWriter& w, const IgmpV3Report& m) {
+static uint32_t l4_size(const IgmpV3Report& m) { return detail::report_size(m.records, Family::V4); }
+static void fill(ByteWriter& w, const IgmpV3Report& m) {
   w.u8(igmp_type::kV3Report);
   w.u8(0);
   w.be16(0);
@@ -97,33 +98,23 @@ void fill(ByteWriter& w, const IgmpV3Report& m) {
   detail::write_records(w, m.records, Family::V4);
 }
 
-template <typename Msg>
-std::vector<uint8_t> build_vector(const Msg& m, const FrameOptions& o) {
-  return detail::emit_vector(o, spec_of(m), l4_size(m), [&m](ByteWriter& w) { fill(w, m); });
-}
-template <typename Msg>
-uint32_t build_buffer(std::span<uint8_t> buf, const Msg& m, const FrameOptions& o) {
-  return detail::emit(buf, o, spec_of(m), l4_size(m), [&m](ByteWriter& w) { fill(w, m); });
-}
 
-}  // namespace
-
-std::vector<uint8_t> build(const IgmpQuery& m, const FrameOptions& o) { return build_vector(m, o); }
-std::vector<uint8_t> build(const IgmpReport& m, const FrameOptions& o) { return build_vector(m, o); }
-std::vector<uint8_t> build(const IgmpLeave& m, const FrameOptions& o) { return build_vector(m, o); }
-std::vector<uint8_t> build(const IgmpV3Report& m, const FrameOptions& o) { return build_vector(m, o); }
+std::vector<uint8_t> build(const IgmpQuery& m, const FrameOptions& o) { return detail::build_frame(m, o); }
+std::vector<uint8_t> build(const IgmpReport& m, const FrameOptions& o) { return detail::build_frame(m, o); }
+std::vector<uint8_t> build(const IgmpLeave& m, const FrameOptions& o) { return detail::build_frame(m, o); }
+std::vector<uint8_t> build(const IgmpV3Report& m, const FrameOptions& o) { return detail::build_frame(m, o); }
 
 uint32_t build_into(std::span<uint8_t> buf, const IgmpQuery& m, const FrameOptions& o) {
-  return build_buffer(buf, m, o);
+  return detail::build_frame(buf, m, o);
 }
 uint32_t build_into(std::span<uint8_t> buf, const IgmpReport& m, const FrameOptions& o) {
-  return build_buffer(buf, m, o);
+  return detail::build_frame(buf, m, o);
 }
 uint32_t build_into(std::span<uint8_t> buf, const IgmpLeave& m, const FrameOptions& o) {
-  return build_buffer(buf, m, o);
+  return detail::build_frame(buf, m, o);
 }
 uint32_t build_into(std::span<uint8_t> buf, const IgmpV3Report& m, const FrameOptions& o) {
-  return build_buffer(buf, m, o);
+  return detail::build_frame(buf, m, o);
 }
 
 }  // namespace mcsnoop::net

@@ -4,7 +4,8 @@
 #include "mcsnoop/net/build.hpp"
 
 namespace mcsnoop::net {
-namespace {
+// Internal linkage, in namespace net: detail::build_frame() finds spec_of(), l4_size() and
+// fill() by argument-dependent lookup.
 
 using detail::ByteWriter;
 using detail::IpSpec;
@@ -15,7 +16,7 @@ using detail::L4Checksum;
 constexpr uint16_t kPimOptHoldtime = 1;
 constexpr uint16_t kPimOptGenerationId = 20;
 
-IpSpec spec_of(const PimHello& m) {
+static IpSpec spec_of(const PimHello& m) {
   const bool v4 = m.src.is_v4();
   // PIM carries no Router Alert; over IPv6 its checksum includes the pseudo-header.
   return IpSpec{.src = m.src,
@@ -24,8 +25,8 @@ IpSpec spec_of(const PimHello& m) {
                 .router_alert = false,
                 .checksum = v4 ? L4Checksum::Plain : L4Checksum::Pseudo};
 }
-uint32_t l4_size(const PimHello& m) { return kPimHeaderLen + 6 + (m.generation_id ? 8 : 0); }
-void fill(ByteWriter& w, const PimHello& m) {
+static uint32_t l4_size(const PimHello& m) { return kPimHeaderLen + 6 + (m.generation_id ? 8 : 0); }
+static void fill(ByteWriter& w, const PimHello& m) {
   w.u8(0x20);  // version 2, type 0 (Hello)
   w.u8(0);
   w.be16(0);
@@ -41,7 +42,7 @@ void fill(ByteWriter& w, const PimHello& m) {
 
 // ---- MRD --------------------------------------------------------------------------------------
 
-IpSpec mrd_spec(const IpAddr& src, const IpAddr& dst) {
+static IpSpec mrd_spec(const IpAddr& src, const IpAddr& dst) {
   const bool v4 = src.is_v4();
   return IpSpec{.src = src,
                 .dst = dst,
@@ -49,13 +50,13 @@ IpSpec mrd_spec(const IpAddr& src, const IpAddr& dst) {
                 .checksum = v4 ? L4Checksum::Plain : L4Checksum::Pseudo};
 }
 
-uint8_t mrd_type(bool v4, uint8_t igmp, uint8_t icmpv6) { return v4 ? igmp : icmpv6; }
+static uint8_t mrd_type(bool v4, uint8_t igmp, uint8_t icmpv6) { return v4 ? igmp : icmpv6; }
 
-IpSpec spec_of(const MrdAdvertisement& m) {
+static IpSpec spec_of(const MrdAdvertisement& m) {
   return mrd_spec(m.src, m.src.is_v4() ? addr::kAllSnoopers : addr::kAllSnoopers6);
 }
-uint32_t l4_size(const MrdAdvertisement&) { return kMrdAdvertisementLen; }
-void fill(ByteWriter& w, const MrdAdvertisement& m) {
+static uint32_t l4_size(const MrdAdvertisement&) { return kMrdAdvertisementLen; }
+static void fill(ByteWriter& w, const MrdAdvertisement& m) {
   w.u8(mrd_type(m.src.is_v4(), igmp_type::kMrdAdvertisement, icmpv6_type::kMrdAdvertisement));
   w.u8(m.interval_s);
   w.be16(0);
@@ -63,59 +64,49 @@ void fill(ByteWriter& w, const MrdAdvertisement& m) {
   w.be16(m.robustness);
 }
 
-IpSpec spec_of(const MrdSolicitation& m) {
+static IpSpec spec_of(const MrdSolicitation& m) {
   return mrd_spec(m.src, m.src.is_v4() ? addr::kAllRouters : addr::kAllRouters6);
 }
-uint32_t l4_size(const MrdSolicitation&) { return kMrdShortLen; }
-void fill(ByteWriter& w, const MrdSolicitation& m) {
+static uint32_t l4_size(const MrdSolicitation&) { return kMrdShortLen; }
+static void fill(ByteWriter& w, const MrdSolicitation& m) {
   w.u8(mrd_type(m.src.is_v4(), igmp_type::kMrdSolicitation, icmpv6_type::kMrdSolicitation));
   w.u8(0);
   w.be16(0);
 }
 
-IpSpec spec_of(const MrdTermination& m) {
+static IpSpec spec_of(const MrdTermination& m) {
   return mrd_spec(m.src, m.src.is_v4() ? addr::kAllSnoopers : addr::kAllSnoopers6);
 }
-uint32_t l4_size(const MrdTermination&) { return kMrdShortLen; }
-void fill(ByteWriter& w, const MrdTermination& m) {
+static uint32_t l4_size(const MrdTermination&) { return kMrdShortLen; }
+static void fill(ByteWriter& w, const MrdTermination& m) {
   w.u8(mrd_type(m.src.is_v4(), igmp_type::kMrdTermination, icmpv6_type::kMrdTermination));
   w.u8(0);
   w.be16(0);
 }
 
-template <typename Msg>
-std::vector<uint8_t> build_vector(const Msg& m, const FrameOptions& o) {
-  return detail::emit_vector(o, spec_of(m), l4_size(m), [&m](ByteWriter& w) { fill(w, m); });
-}
-template <typename Msg>
-uint32_t build_buffer(std::span<uint8_t> buf, const Msg& m, const FrameOptions& o) {
-  return detail::emit(buf, o, spec_of(m), l4_size(m), [&m](ByteWriter& w) { fill(w, m); });
-}
 
-}  // namespace
-
-std::vector<uint8_t> build(const PimHello& m, const FrameOptions& o) { return build_vector(m, o); }
+std::vector<uint8_t> build(const PimHello& m, const FrameOptions& o) { return detail::build_frame(m, o); }
 std::vector<uint8_t> build(const MrdAdvertisement& m, const FrameOptions& o) {
-  return build_vector(m, o);
+  return detail::build_frame(m, o);
 }
 std::vector<uint8_t> build(const MrdSolicitation& m, const FrameOptions& o) {
-  return build_vector(m, o);
+  return detail::build_frame(m, o);
 }
 std::vector<uint8_t> build(const MrdTermination& m, const FrameOptions& o) {
-  return build_vector(m, o);
+  return detail::build_frame(m, o);
 }
 
 uint32_t build_into(std::span<uint8_t> buf, const PimHello& m, const FrameOptions& o) {
-  return build_buffer(buf, m, o);
+  return detail::build_frame(buf, m, o);
 }
 uint32_t build_into(std::span<uint8_t> buf, const MrdAdvertisement& m, const FrameOptions& o) {
-  return build_buffer(buf, m, o);
+  return detail::build_frame(buf, m, o);
 }
 uint32_t build_into(std::span<uint8_t> buf, const MrdSolicitation& m, const FrameOptions& o) {
-  return build_buffer(buf, m, o);
+  return detail::build_frame(buf, m, o);
 }
 uint32_t build_into(std::span<uint8_t> buf, const MrdTermination& m, const FrameOptions& o) {
-  return build_buffer(buf, m, o);
+  return detail::build_frame(buf, m, o);
 }
 
 }  // namespace mcsnoop::net

@@ -85,3 +85,40 @@ DecodeResult decode_pim(const uint8_t* pim, uint32_t len, McastMessage& out) {
 }
 
 }  // namespace mcsnoop::net::detail
+
+namespace mcsnoop::net {
+
+DecodeResult decode_classified(const uint8_t* frame, uint32_t len, const Classification& c,
+                               McastMessage& out, DecodeNotes* notes) {
+  DecodeNotes local;
+  DecodeNotes& n = notes ? *notes : local;
+  n = DecodeNotes{};
+  // Bounds of the hand-over itself (not header checks): the layers must lie in the frame.
+  const uint32_t l3 = c.l3_offset;
+  const uint32_t l4 = c.l4_offset;
+  const bool v4 = c.cls == FrameClass::IgmpControl ||
+                  (c.cls == FrameClass::PimControl && l3 < len && (frame[l3] >> 4) == 4);
+  const bool v6 = c.cls == FrameClass::MldControl || c.cls == FrameClass::MrdControl6 ||
+                  (c.cls == FrameClass::PimControl && !v4);
+  if (!v4 && !v6) {
+    out.clear();
+    return DecodeResult::NotControl;
+  }
+  const uint8_t* ip = frame + l3;
+  const uint32_t fixed = v4 ? kIpv4MinHeaderLen : kIpv6HeaderLen;
+  if (l3 + fixed > len || l4 < l3 + fixed || l4 > len) {
+    out.clear();
+    return DecodeResult::Truncated;
+  }
+  const uint32_t ip_len = v4 ? load_be16(ip + kIpv4TotalLengthOffset)
+                             : kIpv6HeaderLen + load_be16(ip + kIpv6PayloadLengthOffset);
+  if (l3 + ip_len > len || l4 - l3 > ip_len) {
+    out.clear();
+    return DecodeResult::Truncated;
+  }
+  if (v4) return detail::decode_ipv4_classified(ip, l4 - l3, out, n);
+  const uint8_t proto = c.cls == FrameClass::PimControl ? ipproto::kPim : ipproto::kIcmpv6;
+  return detail::decode_ipv6_classified(ip, ip_len, proto, l4 - l3, out, n);
+}
+
+}  // namespace mcsnoop::net

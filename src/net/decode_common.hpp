@@ -32,6 +32,16 @@ DecodeResult decode_query_tail(const uint8_t* tail, uint32_t len, Family f, Mcas
 // Records one v1/v2-style membership change as a v3-style record (RFC 3376 7.3.2).
 void add_compat_record(McastMessage& out, RecordType type, const IpAddr& group);
 
+// The message of an IPv4 packet whose header the checks of frame_classify.hpp passed and that is
+// no fragment (`hlen` header bytes): its options (Router Alert), then IGMP, MRD or PIM.
+DecodeResult decode_ipv4_classified(const uint8_t* ip, uint32_t hlen, McastMessage& out, DecodeNotes& notes);
+
+// The message of an IPv6 packet whose header and extension-header chain the checks of
+// frame_classify.hpp passed: `end` bytes long, upper layer `proto` at `off` from `ip`. Its
+// hop-by-hop options (Router Alert), then MLD, MRD or PIM.
+DecodeResult decode_ipv6_classified(const uint8_t* ip, uint32_t end, uint8_t proto, uint32_t off,
+                                    McastMessage& out, DecodeNotes& notes);
+
 // A PIMv2 message whose checksum the caller verified. Ok for a Hello (options parsed),
 // UnknownType for other PIM types.
 DecodeResult decode_pim(const uint8_t* pim, uint32_t len, McastMessage& out);

@@ -5,6 +5,7 @@
 #include "decode_common.hpp"
 #include "mcsnoop/net/byte_order.hpp"
 #include "mcsnoop/net/checksum.hpp"
+#include "mcsnoop/net/frame_classify.hpp"
 #include "mcsnoop/net/time_code.hpp"
 #include "mcsnoop/net/wire.hpp"
 
@@ -133,36 +134,18 @@ DecodeResult decode_igmp(const uint8_t* m, uint32_t len, uint8_t ttl, McastMessa
   }
 }
 
-}  // namespace
-
-DecodeResult decode_ipv4(const uint8_t* ip, uint32_t len_available, McastMessage& out,
-                         DecodeNotes* notes) {
-  out.clear();
-  out.family = Family::V4;
-  DecodeNotes local;
-  DecodeNotes& n = notes ? *notes : local;
-  n = DecodeNotes{};
-
-  if (len_available < kIpv4MinHeaderLen) return DecodeResult::Truncated;
-  const uint32_t hlen = uint32_t{ip[0] & 0x0fu} * 4;
-  if ((ip[0] >> 4) != 4 || hlen < kIpv4MinHeaderLen) return DecodeResult::BadIpHeader;
-  if (hlen > len_available) return DecodeResult::Truncated;
-  const uint32_t total = load_be16(ip + 2);
-  if (total < hlen) return DecodeResult::BadLength;
-  if (total > len_available) return DecodeResult::Truncated;
-  if (!ipv4_header_checksum_ok(ip, hlen)) return DecodeResult::BadIpChecksum;
-  if (!scan_ipv4_options(ip + kIpv4MinHeaderLen, hlen - kIpv4MinHeaderLen, n.router_alert)) {
-    return DecodeResult::BadIpHeader;
-  }
-  if ((load_be16(ip + 6) & 0x3fff) != 0) return DecodeResult::Fragment;
-
-  out.src = IpAddr::v4_bytes(ip + 12);
-  out.dst = IpAddr::v4_bytes(ip + 16);
-  const uint8_t ttl = ip[8];
+// The message of an IPv4 packet whose header passed the checks of frame_classify.hpp (by the
+// worker's classifier, or by decode_ipv4() itself), options included, and that is no fragment:
+// `hlen` header bytes.
+DecodeResult decode_ipv4_payload(const uint8_t* ip, uint32_t hlen, McastMessage& out, DecodeNotes& n) {
+  out.src = IpAddr::v4_bytes(ip + kIpv4SrcOffset);
+  out.dst = IpAddr::v4_bytes(ip + kIpv4DstOffset);
+  const uint8_t ttl = ip[kIpv4TtlOffset];
   const uint8_t* payload = ip + hlen;
-  const uint32_t payload_len = total - hlen;  // never the frame length: padding follows
+  // Never the frame length: padding follows. The header checks made Total Length >= hlen.
+  const uint32_t payload_len = load_be16(ip + kIpv4TotalLengthOffset) - hlen;
 
-  switch (ip[9]) {
+  switch (ip[kIpv4ProtocolOffset]) {
     case ipproto::kIgmp:
       return decode_igmp(payload, payload_len, ttl, out, n);
     case ipproto::kPim:
@@ -175,6 +158,42 @@ DecodeResult decode_ipv4(const uint8_t* ip, uint32_t len_available, McastMessage
     default:
       return DecodeResult::NotControl;
   }
+}
+
+}  // namespace
+
+namespace detail {
+
+DecodeResult decode_ipv4_classified(const uint8_t* ip, uint32_t hlen, McastMessage& out, DecodeNotes& n) {
+  out.clear();
+  out.family = Family::V4;
+  n = DecodeNotes{};
+  if (!scan_ipv4_options(ip + kIpv4MinHeaderLen, hlen - kIpv4MinHeaderLen, n.router_alert)) {
+    return DecodeResult::BadIpHeader;
+  }
+  return decode_ipv4_payload(ip, hlen, out, n);
+}
+
+}  // namespace detail
+
+DecodeResult decode_ipv4(const uint8_t* ip, uint32_t len_available, McastMessage& out,
+                         DecodeNotes* notes) {
+  out.clear();
+  out.family = Family::V4;
+  DecodeNotes local;
+  DecodeNotes& n = notes ? *notes : local;
+  n = DecodeNotes{};
+
+  uint32_t hlen = 0;
+  DecodeResult r = detail::check_ipv4_header(ip, len_available, hlen);
+  if (r == DecodeResult::Ok) r = detail::check_ipv4_length_and_sum(ip, hlen, len_available, Ipv4Checksum::Unchecked);
+  if (r != DecodeResult::Ok) return r;
+  // Options before the fragment test: a broken option makes the header bad, fragment or not.
+  if (!scan_ipv4_options(ip + kIpv4MinHeaderLen, hlen - kIpv4MinHeaderLen, n.router_alert)) {
+    return DecodeResult::BadIpHeader;
+  }
+  if (detail::ipv4_is_fragment(ip)) return DecodeResult::Fragment;
+  return decode_ipv4_payload(ip, hlen, out, n);
 }
 
 DecodeResult decode_l3(uint16_t ethertype, const uint8_t* ip, uint32_t len_available,

@@ -1,17 +1,16 @@
-// IPv6 control decoding: the extension-header walk, then MLDv1/v2 and MRD (ICMPv6) or PIM.
+// IPv6 control decoding: the header checks and extension-header walk of frame_classify.hpp,
+// the hop-by-hop options (Router Alert), then MLDv1/v2 and MRD (ICMPv6) or PIM.
 #include "mcsnoop/net/decode.hpp"
 
 #include "decode_common.hpp"
 #include "mcsnoop/net/byte_order.hpp"
 #include "mcsnoop/net/checksum.hpp"
+#include "mcsnoop/net/frame_classify.hpp"
 #include "mcsnoop/net/time_code.hpp"
 #include "mcsnoop/net/wire.hpp"
 
 namespace mcsnoop::net {
 namespace {
-
-// Same bound as the classifier: RFC 8200 4.1 allows each header once, dest-opts twice.
-constexpr unsigned kMaxExtHeaders = 8;
 
 // Hop-by-hop options (RFC 8200 4.2): TLVs, Pad1 being a lone zero byte. False when an option
 // runs past the header.
@@ -150,7 +149,48 @@ DecodeResult decode_pim6(const uint8_t* m, uint32_t len, uint8_t hop_limit, Mcas
   return detail::decode_pim(m, len, out);
 }
 
+// The hop-by-hop header, when the packet has one (always directly after the IPv6 header: the
+// chain walk refuses it anywhere else), scanned for Router Alert.
+DecodeResult scan_hop_by_hop(const uint8_t* ip, DecodeNotes& n) {
+  if (ip[kIpv6NextHeaderOffset] != ipproto::kHopByHop) return DecodeResult::Ok;
+  const uint8_t* hbh = ip + kIpv6HeaderLen;
+  const uint32_t len = (uint32_t{hbh[1]} + 1) * 8;  // inside the packet: the walk checked it
+  return scan_hbh_options(hbh + 2, len - 2, n.router_alert) ? DecodeResult::Ok
+                                                            : DecodeResult::BadExtensionHeader;
+}
+
+// The message of an IPv6 packet whose header and extension-header chain passed the checks of
+// frame_classify.hpp: `end` bytes long, its upper layer `proto` at `off`.
+DecodeResult decode_ipv6_payload(const uint8_t* ip, uint32_t end, uint8_t proto, uint32_t off,
+                                 McastMessage& out, DecodeNotes& n) {
+  out.src = IpAddr::v6_bytes(ip + kIpv6SrcOffset);
+  out.dst = IpAddr::v6_bytes(ip + kIpv6DstOffset);
+  const uint8_t hop_limit = ip[kIpv6HopLimitOffset];
+  switch (proto) {
+    case ipproto::kIcmpv6:
+      return decode_icmpv6(ip + off, end - off, hop_limit, out, n);
+    case ipproto::kPim:
+      return decode_pim6(ip + off, end - off, hop_limit, out);
+    default:
+      return DecodeResult::NotControl;
+  }
+}
+
 }  // namespace
+
+namespace detail {
+
+DecodeResult decode_ipv6_classified(const uint8_t* ip, uint32_t end, uint8_t proto, uint32_t off,
+                                    McastMessage& out, DecodeNotes& n) {
+  out.clear();
+  out.family = Family::V6;
+  n = DecodeNotes{};
+  const DecodeResult r = scan_hop_by_hop(ip, n);
+  if (r != DecodeResult::Ok) return r;
+  return decode_ipv6_payload(ip, end, proto, off, out, n);
+}
+
+}  // namespace detail
 
 DecodeResult decode_ipv6(const uint8_t* ip, uint32_t len_available, McastMessage& out,
                          DecodeNotes* notes) {
@@ -160,45 +200,17 @@ DecodeResult decode_ipv6(const uint8_t* ip, uint32_t len_available, McastMessage
   DecodeNotes& n = notes ? *notes : local;
   n = DecodeNotes{};
 
-  if (len_available < kIpv6HeaderLen) return DecodeResult::Truncated;
-  if ((ip[0] >> 4) != 6) return DecodeResult::BadIpHeader;
-  const uint32_t end = kIpv6HeaderLen + load_be16(ip + 4);  // padding after it is ignored
-  if (end > len_available) return DecodeResult::Truncated;
-  out.src = IpAddr::v6_bytes(ip + 8);
-  out.dst = IpAddr::v6_bytes(ip + 24);
-  const uint8_t hop_limit = ip[7];
-
-  uint8_t nh = ip[6];
-  uint32_t off = kIpv6HeaderLen;
-  for (unsigned depth = 0;; ++depth) {
-    switch (nh) {
-      case ipproto::kHopByHop:
-      case ipproto::kRouting:
-      case ipproto::kDestOptions: {
-        if (depth == kMaxExtHeaders || off + 2 > end) return DecodeResult::BadExtensionHeader;
-        const uint32_t ext_len = (uint32_t{ip[off + 1]} + 1) * 8;
-        if (off + ext_len > end) return DecodeResult::BadExtensionHeader;
-        if (nh == ipproto::kHopByHop) {
-          // RFC 8200 4.1: hop-by-hop only directly after the IPv6 header.
-          if (depth != 0) return DecodeResult::BadExtensionHeader;
-          if (!scan_hbh_options(ip + off + 2, ext_len - 2, n.router_alert)) {
-            return DecodeResult::BadExtensionHeader;
-          }
-        }
-        nh = ip[off];
-        off += ext_len;
-        continue;
-      }
-      case ipproto::kFragment:
-        return DecodeResult::Fragment;
-      case ipproto::kIcmpv6:
-        return decode_icmpv6(ip + off, end - off, hop_limit, out, n);
-      case ipproto::kPim:
-        return decode_pim6(ip + off, end - off, hop_limit, out);
-      default:
-        return DecodeResult::NotControl;
-    }
-  }
+  uint32_t end = 0;
+  DecodeResult r = detail::check_ipv6_header(ip, len_available);
+  if (r == DecodeResult::Ok) r = detail::check_ipv6_length(ip, len_available, end);
+  if (r != DecodeResult::Ok) return r;
+  const detail::Ipv6Chain chain = detail::walk_ipv6_chain(ip, end);
+  if (chain.result == DecodeResult::BadExtensionHeader) return chain.result;
+  // The hop-by-hop options before the fragment test: broken options make the chain bad.
+  r = scan_hop_by_hop(ip, n);
+  if (r != DecodeResult::Ok) return r;
+  if (chain.result == DecodeResult::Fragment) return chain.result;
+  return decode_ipv6_payload(ip, end, chain.proto, chain.offset, out, n);
 }
 
 }  // namespace mcsnoop::net

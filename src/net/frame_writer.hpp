@@ -87,11 +87,22 @@ uint32_t emit(std::span<uint8_t> buf, const FrameOptions& o, const IpSpec& messa
   return lay.frame_len;
 }
 
-template <typename Fill>
-std::vector<uint8_t> emit_vector(const FrameOptions& o, const IpSpec& message_spec,
-                                 uint32_t l4_len, Fill&& fill) {
-  std::vector<uint8_t> frame(layout(o, resolve(message_spec, o), l4_len).frame_len);
-  emit(frame, o, message_spec, l4_len, fill);
+// The frame builder behind every build() / build_into() overload. A message type's builder file
+// (build_igmp.cpp, build_mld.cpp, build_router.cpp) defines three overloads for it in namespace
+// net, with internal linkage (`static`), which argument-dependent lookup finds here:
+//   IpSpec spec_of(const Msg&)              the IP header the message wants
+//   uint32_t l4_size(const Msg&)            its length
+//   void fill(ByteWriter&, const Msg&)      its bytes, checksum field zero
+template <typename Msg>
+uint32_t build_frame(std::span<uint8_t> buf, const Msg& m, const FrameOptions& o) {
+  return emit(buf, o, spec_of(m), l4_size(m), [&m](ByteWriter& w) { fill(w, m); });
+}
+
+template <typename Msg>
+std::vector<uint8_t> build_frame(const Msg& m, const FrameOptions& o) {
+  const IpSpec spec = spec_of(m);
+  std::vector<uint8_t> frame(layout(o, resolve(spec, o), l4_size(m)).frame_len);
+  build_frame(frame, m, o);
   return frame;
 }
 

@@ -1,10 +1,15 @@
 // Stable names of the net module enums, for counters and logs.
+#include <string_view>
+
 #include "mcsnoop/net/decode.hpp"
 #include "mcsnoop/net/frame_classify.hpp"
 
 namespace mcsnoop::net {
+namespace {
 
-const char* to_string(DecodeResult r) {
+// The name tables: exhaustive switches (-Wswitch names a missing case), checked against the
+// enum counts below so that a value added without its count (or the reverse) does not build.
+constexpr const char* name_of(DecodeResult r) {
   switch (r) {
     case DecodeResult::Ok: return "ok";
     case DecodeResult::NotControl: return "not_control";
@@ -30,7 +35,7 @@ const char* to_string(DecodeResult r) {
   return "invalid";
 }
 
-const char* to_string(FrameClass c) {
+constexpr const char* name_of(FrameClass c) {
   switch (c) {
     case FrameClass::Unicast: return "unicast";
     case FrameClass::Broadcast: return "broadcast";
@@ -47,5 +52,19 @@ const char* to_string(FrameClass c) {
   }
   return "invalid";
 }
+
+template <typename E>
+constexpr bool count_matches_names(unsigned count) {
+  const std::string_view invalid = "invalid";
+  return count > 0 && name_of(static_cast<E>(count - 1)) != invalid &&
+         name_of(static_cast<E>(count)) == invalid;
+}
+static_assert(count_matches_names<DecodeResult>(kDecodeResultCount), "kDecodeResultCount vs names");
+static_assert(count_matches_names<FrameClass>(kFrameClassCount), "kFrameClassCount vs names");
+
+}  // namespace
+
+const char* to_string(DecodeResult r) { return name_of(r); }
+const char* to_string(FrameClass c) { return name_of(c); }
 
 }  // namespace mcsnoop::net

@@ -43,9 +43,8 @@ struct TrackedHost {
 // the engine's memory per membership and decides how many lines a report waits for.
 //  * The usual membership has one reporting host and no source (any-source joins) or one
 //    source (source-specific joins): both lists keep one element inline, so neither kind
-//    waits for a second, dependent miss on a heap block when it is refreshed. (A 64-byte
-//    membership with the source list on the heap was 10 % faster for any-source reports, but
-//    source-specific ones then paid that miss and took more memory than before.)
+//    waits for a second, dependent miss on a heap block when it is refreshed (the smaller
+//    layout that was tried instead: docs/performance.md, "Design notes moved from headers").
 //  * Both lists are capped (kMaxHostsPerMembership, kMaxSourcesPerMembership), so their size
 //    fields are one and two bytes, and the fields after the host list live in its tail
 //    padding ([[no_unique_address]] lets the compiler reuse the padding of a non-POD member;

@@ -74,8 +74,14 @@ void run_one_input(const uint8_t* data, size_t size) {
     decode_and_check(decode_l3(fi.ethertype, data + fi.l3_offset, len - fi.l3_offset, m), m);
     // Whatever the classifier calls control must be an IGMP/MLD/PIM/MRD packet to the decoder.
     if (fi.is_control()) {
-      require(decode_l3(fi.ethertype, data + fi.l3_offset, len - fi.l3_offset, m) !=
-              DecodeResult::NotControl);
+      const DecodeResult standalone = decode_l3(fi.ethertype, data + fi.l3_offset, len - fi.l3_offset, m);
+      require(standalone != DecodeResult::NotControl);
+      // Classify once: decoding from the classification (as the control lcore does with a
+      // punted frame) reaches the same verdict as the decoder that checks the IP header itself.
+      McastMessage from_class;
+      const DecodeResult r = decode_classified(data, len, {fi.cls, fi.l3_offset, fi.l4_offset}, from_class);
+      require(r == standalone);
+      decode_and_check(r, from_class);
     }
   }
   // The decoders straight on the input, as if it were an IP packet.

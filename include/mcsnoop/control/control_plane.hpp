@@ -151,8 +151,9 @@ class ControlPlane {
   unsigned check_reload_trigger();
   unsigned drain_punts();
   unsigned drain_learns();
-  void handle_control_frame(rte_mbuf* m);
-  void apply(snoop::Actions& actions, rte_mbuf* frame);
+  net::DecodeResult decode_punted(rte_mbuf* m, net::McastMessage& msg);
+  void finish_undecoded(rte_mbuf* m, net::DecodeResult r);
+  void apply(snoop::Actions& actions, rte_mbuf* frame, const net::McastMessage* msg = nullptr);
   // Applies one forwarding change to the MFT; false when the table refused it.
   bool publish(const mft::Key& key, PortMask ports, bool remove);
   // A refused change: remembered (latest wins) and retried by retry_mft() until it is applied.
@@ -163,11 +164,23 @@ class ControlPlane {
   // Largest untagged frame every port of `egress` carries (MTU + Ethernet header), and that one
   // mbuf of the packet pool holds.
   uint32_t frame_limit(PortMask egress) const;
-  // Sends the untagged `frame` into `vlan` out of `egress`; false (counted) when no mbuf was
-  // left, or when the frame is larger than frame_limit(egress) (frames_oversize).
-  bool transmit(std::span<const uint8_t> frame, VlanId vlan, PortMask egress);
-  // Hands a built frame in `m` to the control TX path.
-  void emit_built(rte_mbuf* m, VlanId vlan, PortMask egress);
+  // Builds one untagged frame straight into a new mbuf and sends it into `vlan` out of
+  // `egress`: build(room) writes the frame into `room` (at most frame_limit(egress) bytes) and
+  // returns its length, 0 when it does not fit. False (counted) when no mbuf was left
+  // (frames_lost_no_mbuf) or the frame did not fit (frames_oversize).
+  template <typename Build>
+  bool transmit(VlanId vlan, PortMask egress, Build&& build) {
+    rte_mbuf* m = nullptr;
+    const std::span<uint8_t> room = frame_room(egress, m);
+    if (m == nullptr) return false;
+    return send_built(m, build(room), vlan, egress);
+  }
+  // A new mbuf in `m` (null, counted, when the pool is empty) and the room a frame to `egress`
+  // may take in it.
+  std::span<uint8_t> frame_room(PortMask egress, rte_mbuf*& m);
+  // Sets the length of the frame built in `m` and hands it to the control TX path; frees it
+  // (counted as frames_oversize) when `len` is 0.
+  bool send_built(rte_mbuf* m, uint32_t len, VlanId vlan, PortMask egress);
   // MRD solicitations (mrd_solicitor.cpp): sends what is due; returns the frames sent.
   unsigned solicit_routers(uint64_t now_ms);
   void poll_links();
@@ -201,7 +214,10 @@ class ControlPlane {
   BridgeMonitor bridge_;
   snoop::Engine engine_;
   snoop::Actions actions_;
-  net::McastMessage msg_;
+  // drain_punts(): one burst's decoded messages, the engine's input and its actions (reused).
+  std::array<net::McastMessage, dataplane::kBurst> punt_msgs_;
+  std::array<snoop::Received, dataplane::kBurst> punt_in_{};
+  std::array<snoop::Actions, dataplane::kBurst> punt_actions_;
   mgmt::ControlServer server_;
   mgmt::HttpServer metrics_;
   SwitchSnapshot metrics_snapshot_;        // reused by render_metrics()
@@ -221,7 +237,6 @@ class ControlPlane {
   void count_tx(PortMask egress, uint64_t snoop::MsgCounters::*counter);
   LimitLog limit_log_;
   std::vector<uint8_t> frame_buf_;
-  std::vector<uint8_t> build_buf_;
 
   // Refused MFT changes waiting for a retry: the latest wanted state per key, and the keys in
   // the order they are retried (round robin; a key may appear here after it left the map).

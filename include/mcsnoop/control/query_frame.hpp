@@ -7,16 +7,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
-#include <vector>
 
 #include "mcsnoop/snoop/engine.hpp"
 
 namespace mcsnoop::control {
-
-// Writes the frame into `out` (resized). `src_mac` is the sending port's address. The whole
-// query in one frame, whatever its size: for tests and tools; the switch sends queries through
-// query_sources_per_frame() and build_query_frame_into().
-void build_query_frame(const snoop::QueryToSend& q, const uint8_t src_mac[6], std::vector<uint8_t>& out);
 
 // How many of q's sources one frame of at most `max_frame` bytes (untagged Ethernet frame,
 // FCS excluded) can carry: a group-and-source-specific query with more sources is sent as
@@ -27,12 +21,13 @@ size_t query_sources_per_frame(const snoop::QueryToSend& q, uint32_t max_frame);
 
 // The frame of `q` carrying only q.sources[first, first + count), written into `buf`; returns
 // its length, or 0 (nothing written) when it does not fit `buf` or the range is out of bounds.
+// `src_mac` is the sending port's address.
 uint32_t build_query_frame_into(std::span<uint8_t> buf, const snoop::QueryToSend& q, size_t first,
                                 size_t count, const uint8_t src_mac[6]);
 
 // An MRD Solicitation from `src`, whose family decides the form: IGMP type 0x31 to 224.0.0.2,
 // or ICMPv6 type 152 to ff02::2 (IPv6 wants a link-local `src`). TTL / hop limit 1 and the
-// Router Alert option, as RFC 4286 requires.
-void build_solicitation_frame(const net::IpAddr& src, const uint8_t src_mac[6], std::vector<uint8_t>& out);
+// Router Alert option, as RFC 4286 requires. Written into `buf` as build_query_frame_into().
+uint32_t build_solicitation_frame_into(std::span<uint8_t> buf, const net::IpAddr& src, const uint8_t src_mac[6]);
 
 }  // namespace mcsnoop::control

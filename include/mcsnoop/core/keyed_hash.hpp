@@ -12,7 +12,7 @@
 // a * b. Every input word is XORed with its own key word before it is multiplied, so no input
 // word passes through linearly, and a 128-bit product spreads each input bit over the whole
 // result. It is not a cryptographic MAC; it makes collisions a matter of guessing a 256-bit
-// key, at the cost of two or three multiplications per key (a few ns), cheap enough for the
+// key, at the cost of two or three multiplications per key, cheap enough for the
 // data path's per-frame MFT lookups.
 //
 // Thread safety: HashKey is a value; the functions are pure. HashKey::random() may be called

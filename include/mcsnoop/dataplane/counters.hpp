@@ -40,6 +40,7 @@ inline constexpr std::array<std::string_view, static_cast<size_t>(Drop::kCount)>
     "reserved_multicast", "bpdu_dropped", "bpdu_guard", "port_shut", "storm_broadcast",
     "storm_unknown_unicast", "storm_unregistered_multicast", "mac_ip_mismatch",
     "tx_no_multiseg"};
+static_assert(!kDropNames.back().empty(), "one name per Drop");
 
 struct alignas(64) PortCounters {
   uint64_t rx_packets = 0;

@@ -14,9 +14,15 @@ struct MbufMeta {
   uint16_t vlan;
   uint16_t in_port;   // PortId of arrival
   uint8_t tagged;     // the frame's header carries an 802.1Q tag with `vlan`
-  uint8_t pad[3];
+  // Control frames (punted): the worker's classification (net::Classification), so that the
+  // control lcore decodes from it instead of classifying the frame again. The class implies
+  // the IP header checks passed (IPv4 header checksum included) and that it is no fragment.
+  uint8_t cls;        // net::FrameClass
+  uint16_t l3_offset; // IP header, from the frame's start (after a removed priority tag)
+  uint16_t l4_offset; // IGMP / ICMPv6 / PIM header, from the frame's start
+  uint8_t pad[6];
 };
-static_assert(sizeof(MbufMeta) == 16);
+static_assert(sizeof(MbufMeta) == 24);
 
 // Registers the dynamic field once per process (idempotent). Returns false when the mbuf has no
 // room left for it.

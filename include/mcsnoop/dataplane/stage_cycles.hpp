@@ -3,8 +3,8 @@
 // A StageClock is a stopwatch a worker runs through one burst: start() at the burst's first
 // stage, lap(stage) at the end of each stage charges the cycles since the previous mark to that
 // stage. It is off unless the worker was given a StageCycles to fill (Worker::set_stage_cycles),
-// and off costs one predictable branch per stage per burst (no TSC read): the benchmark measured
-// no difference in the totals (docs/performance.md, "Per-stage cycles").
+// and off costs one predictable branch per stage per burst (no TSC read; its measured cost is in
+// docs/performance.md, "Per-stage cycles").
 //
 // Thread safety: a StageCycles is written only by the worker it was given to; read it while that
 // worker is stopped.

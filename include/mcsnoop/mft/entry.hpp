@@ -13,17 +13,12 @@
 namespace mcsnoop::mft {
 
 struct alignas(16) Entry {
-  PortMask ports;     // egress set, router ports and EXCLUDE-merged ports included
-  uint8_t count = 0;  // == ports.count(): the fan-out, for replication and checks
+  PortMask ports;  // egress set, router ports and EXCLUDE-merged ports included
 
   // Fills every field from `mask`.
-  void assign(PortMask mask) {
-    ports = mask;
-    count = static_cast<uint8_t>(mask.count());
-  }
+  void assign(PortMask mask) { ports = mask; }
 };
 
 static_assert(sizeof(Entry) == 16);
-static_assert(kMaxPorts <= UINT8_MAX, "Entry::count is one byte");
 
 }  // namespace mcsnoop::mft

@@ -25,36 +25,11 @@
 
 #include <cstdint>
 
+#include "mcsnoop/net/decode_result.hpp"
+#include "mcsnoop/net/frame_classify.hpp"
 #include "mcsnoop/net/mcast_msg.hpp"
 
 namespace mcsnoop::net {
-
-enum class DecodeResult : uint8_t {
-  Ok,
-  NotControl,           // not IGMP/MLD/PIM/MRD (e.g. ND, echo, UDP): forward as data
-  UnknownType,          // IGMP of an unknown type: flood, learn nothing (RFC 4541 2.1.1(3))
-  Truncated,            // a header or message shorter than its fixed part / its length field
-  BadIpHeader,          // IP version, IHL or IPv4 options malformed
-  BadIpChecksum,        // IPv4 header checksum
-  BadLength,            // IPv4 Total Length < IHL*4
-  BadExtensionHeader,   // IPv6 extension header chain runs past the payload or is too long
-  Fragment,             // IPv4 MF/offset or IPv6 fragment header: cannot be snooped (E30)
-  BadChecksum,          // IGMP, ICMPv6 or PIM checksum
-  TtlNot1,              // IPv4 TTL != 1
-  HopLimitNot1,         // IPv6 Hop Limit != 1
-  NotLinkLocalSource,   // MLD/MRD6/PIM6 source not fe80::/10 (:: allowed on MLD reports/queries)
-  NotMulticastGroup,    // the group of a v1/v2/MLDv1 message or a group query is not multicast
-  BadDestination,       // MRD Advertisement/Termination not to All-Snoopers; PIM not to ALL-PIM-ROUTERS
-  QueryBadLength,       // IGMP query of 9-11 bytes or MLD query of 25-27 bytes: ignored (RFC 3376 7.1)
-  SourcesBeyondPacket,  // a query's or record's sources (or aux data) run past the message
-  RecordsBeyondPacket,  // a report claims more records than it holds
-  BadPimVersion,        // PIM version != 2
-  BadPimOption,         // a PIM Hello option runs past the message
-};
-inline constexpr unsigned kDecodeResultCount = 20;
-
-// Stable lower-case names ("bad_checksum", ...) for counters and logs.
-const char* to_string(DecodeResult r);
 
 // Facts about a decoded message that are not errors but deserve a counter.
 struct DecodeNotes {
@@ -72,6 +47,23 @@ DecodeResult decode_ipv4(const uint8_t* ip, uint32_t len_available, McastMessage
 // routing headers).
 DecodeResult decode_ipv6(const uint8_t* ip, uint32_t len_available, McastMessage& out,
                          DecodeNotes* notes = nullptr);
+
+// Where classify_frame() found the layers of a control frame: what the worker hands over with a
+// punted frame (dataplane::MbufMeta), so that the control lcore does not classify it again.
+struct Classification {
+  FrameClass cls = FrameClass::Malformed;  // IgmpControl, MldControl, MrdControl6 or PimControl
+  uint16_t l3_offset = 0;                  // FrameInfo::l3_offset
+  uint16_t l4_offset = 0;                  // FrameInfo::l4_offset
+};
+
+// Decodes the control frame of `len` bytes at `frame` from its classification: the IP header
+// checks of classify_frame() (version, lengths, header checksum, extension-header chain, not a
+// fragment) are not run again; the decoder goes on from there (IPv4 options / hop-by-hop
+// options with Router Alert, TTL / Hop Limit, the message and its checksum). `c` must be
+// classify_frame()'s verdict on these bytes; a class that is not control gives NotControl, and
+// a packet that would not fit `len` gives Truncated (never a read past the frame).
+DecodeResult decode_classified(const uint8_t* frame, uint32_t len, const Classification& c,
+                               McastMessage& out, DecodeNotes* notes = nullptr);
 
 // Dispatches on the EtherType (0x0800 / 0x86dd); NotControl for anything else.
 DecodeResult decode_l3(uint16_t ethertype, const uint8_t* ip, uint32_t len_available,

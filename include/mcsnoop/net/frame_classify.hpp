@@ -1,4 +1,4 @@
-// The data-path frame classifier: one call per received frame, at 10+ Mpps.
+// The data-path frame classifier: one call per received frame.
 //
 // classify_frame() reads the Ethernet header (one 802.1Q tag, or an 802.1ad S-tag with an
 // optional C-tag under it) and, for IPv4/IPv6 frames with a multicast destination MAC, just
@@ -20,6 +20,13 @@
 // (rfc-checklist E30: a fragment cannot be snooped; it floods or follows the table). Whether
 // MLD snooping is enabled in the VLAN is the caller's business.
 //
+// Classify once: the IP header checks here (IPv4 version, IHL, Total Length, header checksum;
+// IPv6 version, Payload Length and the one extension-header walk of the project) are the only
+// ones. The worker's FrameInfo of a control frame travels with the punted mbuf, and the control
+// lcore decodes the message from there (decode_classified() in decode.hpp) without checking the
+// IP header again; decode_ipv4() / decode_ipv6() run the same checks for callers that have no
+// classification, with a typed DecodeResult instead of Malformed.
+//
 // No allocation, no table lookup, no call out of line; header-inline so the RX stage inlines
 // it. Thread-safe (a pure function of its input).
 #pragma once
@@ -29,6 +36,7 @@
 #include "mcsnoop/core/port_mask.hpp"
 #include "mcsnoop/net/byte_order.hpp"
 #include "mcsnoop/net/checksum.hpp"
+#include "mcsnoop/net/decode_result.hpp"
 #include "mcsnoop/net/ethernet.hpp"
 #include "mcsnoop/net/ip_addr.hpp"
 #include "mcsnoop/net/wire.hpp"
@@ -87,90 +95,155 @@ namespace detail {
 // twice), so a longer chain is an attack on the parser, not traffic.
 inline constexpr unsigned kMaxIpv6ExtHeaders = 8;
 
-inline FrameClass classify_ipv4(const uint8_t* ip, uint32_t avail, FrameInfo& fi, Ipv4Checksum hw) {
-  if (avail < kIpv4MinHeaderLen) [[unlikely]] return FrameClass::Malformed;
-  const uint8_t vihl = ip[0];
-  const uint32_t hlen = uint32_t{vihl & 0x0fu} * 4;
-  if ((vihl >> 4) != 4 || hlen < kIpv4MinHeaderLen || hlen > avail) [[unlikely]] {
-    return FrameClass::Malformed;
+// ---- the IP header checks (the only ones in the project) ------------------------------------
+
+// RFC 791 3.1: version 4, IHL of at least 5 words, the header inside the `avail` bytes. Sets
+// `hlen` (bytes) when Ok.
+inline DecodeResult check_ipv4_header(const uint8_t* ip, uint32_t avail, uint32_t& hlen) {
+  if (avail < kIpv4MinHeaderLen) [[unlikely]] return DecodeResult::Truncated;
+  hlen = uint32_t{ip[0] & 0x0fu} * 4;
+  if ((ip[0] >> 4) != 4 || hlen < kIpv4MinHeaderLen) [[unlikely]] return DecodeResult::BadIpHeader;
+  if (hlen > avail) [[unlikely]] return DecodeResult::Truncated;
+  return DecodeResult::Ok;
+}
+
+// Total Length at least the header and inside the frame (padding may follow it), and the header
+// checksum, summed here only when the NIC did not check it (`hw`).
+inline DecodeResult check_ipv4_length_and_sum(const uint8_t* ip, uint32_t hlen, uint32_t avail,
+                                              Ipv4Checksum hw) {
+  const uint32_t total = load_be16(ip + kIpv4TotalLengthOffset);
+  if (total < hlen) [[unlikely]] return DecodeResult::BadLength;
+  if (total > avail) [[unlikely]] return DecodeResult::Truncated;
+  if (hw == Ipv4Checksum::Bad) [[unlikely]] return DecodeResult::BadIpChecksum;
+  if (hw == Ipv4Checksum::Unchecked && !ipv4_header_checksum_ok(ip, hlen)) [[unlikely]] {
+    return DecodeResult::BadIpChecksum;
   }
+  return DecodeResult::Ok;
+}
+
+// MF set or a fragment offset: a fragment cannot be snooped (rfc-checklist E30).
+inline bool ipv4_is_fragment(const uint8_t* ip) {
+  return (load_be16(ip + kIpv4FragmentOffset) & 0x3fff) != 0;
+}
+
+// RFC 8200 3: the fixed header inside the `avail` bytes, version 6.
+inline DecodeResult check_ipv6_header(const uint8_t* ip, uint32_t avail) {
+  if (avail < kIpv6HeaderLen) [[unlikely]] return DecodeResult::Truncated;
+  if ((ip[0] >> 4) != 6) [[unlikely]] return DecodeResult::BadIpHeader;
+  return DecodeResult::Ok;
+}
+
+// The Payload Length inside the `avail` bytes. Sets `end`, where the packet ends (padding may
+// follow), when Ok.
+inline DecodeResult check_ipv6_length(const uint8_t* ip, uint32_t avail, uint32_t& end) {
+  end = kIpv6HeaderLen + load_be16(ip + kIpv6PayloadLengthOffset);
+  if (end > avail) [[unlikely]] return DecodeResult::Truncated;
+  return DecodeResult::Ok;
+}
+
+// Where the extension-header chain of an IPv6 packet leads.
+struct Ipv6Chain {
+  DecodeResult result = DecodeResult::Ok;  // BadExtensionHeader, Fragment, or Ok
+  uint8_t proto = 0;                       // the upper layer's next-header value (Ok), or 44
+  uint32_t offset = 0;                     // where it (or the fragment header) starts, from `ip`
+};
+
+// The extension-header walker, the one of the project: hop-by-hop (only directly after the IPv6
+// header, RFC 8200 4.1), routing and destination options headers, each inside `end` bytes and
+// at most kMaxIpv6ExtHeaders of them; it stops at a fragment header (Fragment: cannot be
+// snooped, E30) or at the first other next-header value (the upper layer). The hop-by-hop
+// options themselves are the decoder's business (Router Alert).
+inline Ipv6Chain walk_ipv6_chain(const uint8_t* ip, uint32_t end) {
+  Ipv6Chain c{.proto = ip[kIpv6NextHeaderOffset], .offset = kIpv6HeaderLen};
+  for (unsigned depth = 0;; ++depth) {
+    switch (c.proto) {
+      case ipproto::kHopByHop:
+        if (depth != 0) [[unlikely]] return Ipv6Chain{.result = DecodeResult::BadExtensionHeader};
+        [[fallthrough]];
+      case ipproto::kRouting:
+      case ipproto::kDestOptions: {
+        if (depth == kMaxIpv6ExtHeaders || c.offset + 2 > end) [[unlikely]] {
+          return Ipv6Chain{.result = DecodeResult::BadExtensionHeader};
+        }
+        const uint32_t ext_len = (uint32_t{ip[c.offset + 1]} + 1) * 8;
+        if (c.offset + ext_len > end) [[unlikely]] return Ipv6Chain{.result = DecodeResult::BadExtensionHeader};
+        c.proto = ip[c.offset];
+        c.offset += ext_len;
+        continue;
+      }
+      case ipproto::kFragment:
+        c.result = DecodeResult::Fragment;
+        return c;
+      default:
+        return c;
+    }
+  }
+}
+
+// ---- classification ----------------------------------------------------------------------
+
+inline FrameClass classify_ipv4(const uint8_t* ip, uint32_t avail, FrameInfo& fi, Ipv4Checksum hw) {
+  uint32_t hlen = 0;
+  if (check_ipv4_header(ip, avail, hlen) != DecodeResult::Ok) [[unlikely]] return FrameClass::Malformed;
   const uint8_t* d = ip + kIpv4DstOffset;
   fi.group = IpAddr::v4_bytes(d);
   fi.source = IpAddr::v4_bytes(ip + kIpv4SrcOffset);
   if ((d[0] & 0xf0) != 0xe0) return FrameClass::NonIpMulticast;
-  const uint32_t total = load_be16(ip + 2);
-  if (total < hlen || total > avail) [[unlikely]] return FrameClass::Malformed;
-  if (hw == Ipv4Checksum::Bad) [[unlikely]] return FrameClass::Malformed;
-  if (hw == Ipv4Checksum::Unchecked && !ipv4_header_checksum_ok(ip, hlen)) [[unlikely]] {
+  if (check_ipv4_length_and_sum(ip, hlen, avail, hw) != DecodeResult::Ok) [[unlikely]] {
     return FrameClass::Malformed;
   }
-  const uint8_t proto = ip[9];
+  const uint8_t proto = ip[kIpv4ProtocolOffset];
   fi.l4_proto = proto;
   fi.l4_offset = static_cast<uint16_t>(fi.l3_offset + hlen);
-  const bool fragment = (load_be16(ip + 6) & 0x3fff) != 0;  // MF set or offset != 0
   const bool link_local = d[0] == 224 && d[1] == 0 && d[2] == 0;
-  if (!fragment) {
+  if (!ipv4_is_fragment(ip)) {
     if (proto == ipproto::kIgmp) return FrameClass::IgmpControl;
     if (proto == ipproto::kPim && link_local && d[3] == 13) return FrameClass::PimControl;
   }
   return link_local ? FrameClass::LinkLocalMulticast : FrameClass::McastData4;
 }
 
+// What an upper layer reached through the chain makes of an IPv6 multicast frame.
+inline FrameClass classify_ipv6_upper(const uint8_t* ip, uint32_t end, const Ipv6Chain& c, FrameInfo& fi,
+                                      FrameClass data) {
+  fi.l4_proto = c.proto;
+  fi.l4_offset = static_cast<uint16_t>(fi.l3_offset + c.offset);
+  if (c.proto == ipproto::kIcmpv6) {
+    if (c.offset + 4 > end) [[unlikely]] return FrameClass::Malformed;
+    const uint8_t type = ip[c.offset];
+    if (type == icmpv6_type::kMldQuery || type == icmpv6_type::kMldV1Report ||
+        type == icmpv6_type::kMldV1Done || type == icmpv6_type::kMldV2Report) {
+      return FrameClass::MldControl;
+    }
+    if (type >= icmpv6_type::kMrdAdvertisement && type <= icmpv6_type::kMrdTermination) {
+      return FrameClass::MrdControl6;
+    }
+    return data;
+  }
+  if (c.proto == ipproto::kPim && fi.group == addr::kPimRouters6) return FrameClass::PimControl;
+  return data;
+}
+
 inline FrameClass classify_ipv6(const uint8_t* ip, uint32_t avail, FrameInfo& fi) {
-  if (avail < kIpv6HeaderLen || (ip[0] >> 4) != 6) [[unlikely]] return FrameClass::Malformed;
+  if (check_ipv6_header(ip, avail) != DecodeResult::Ok) [[unlikely]] return FrameClass::Malformed;
   const uint8_t* d = ip + kIpv6DstOffset;
   fi.group = IpAddr::v6_bytes(d);
   fi.source = IpAddr::v6_bytes(ip + kIpv6SrcOffset);
   if (d[0] != 0xff) return FrameClass::NonIpMulticast;
-  const uint32_t end = kIpv6HeaderLen + load_be16(ip + 4);
-  if (end > avail) [[unlikely]] return FrameClass::Malformed;
+  uint32_t end = 0;
+  if (check_ipv6_length(ip, avail, end) != DecodeResult::Ok) [[unlikely]] return FrameClass::Malformed;
   if ((d[1] & 0x0f) <= 1) return FrameClass::Ipv6Reserved;
   const bool all_nodes = fi.group.is_all_nodes_v6();
   const FrameClass data = all_nodes ? FrameClass::LinkLocalMulticast : FrameClass::McastData6;
-
-  uint8_t nh = ip[6];
-  uint32_t off = kIpv6HeaderLen;
-  for (unsigned depth = 0;; ++depth) {
-    switch (nh) {
-      case ipproto::kHopByHop:
-      case ipproto::kRouting:
-      case ipproto::kDestOptions: {
-        if (depth == kMaxIpv6ExtHeaders || off + 2 > end) [[unlikely]] return FrameClass::Malformed;
-        const uint32_t ext_len = (uint32_t{ip[off + 1]} + 1) * 8;
-        if (off + ext_len > end) [[unlikely]] return FrameClass::Malformed;
-        nh = ip[off];
-        off += ext_len;
-        continue;
-      }
-      case ipproto::kFragment:
-        // Any fragment (first or not) cannot be snooped: data (E30).
-        if (off + 8 > end) [[unlikely]] return FrameClass::Malformed;
-        fi.l4_proto = ipproto::kFragment;
-        return data;
-      case ipproto::kIcmpv6: {
-        fi.l4_proto = nh;
-        fi.l4_offset = static_cast<uint16_t>(fi.l3_offset + off);
-        if (off + 4 > end) [[unlikely]] return FrameClass::Malformed;
-        const uint8_t type = ip[off];
-        if (type == icmpv6_type::kMldQuery || type == icmpv6_type::kMldV1Report ||
-            type == icmpv6_type::kMldV1Done || type == icmpv6_type::kMldV2Report) {
-          return FrameClass::MldControl;
-        }
-        if (type >= icmpv6_type::kMrdAdvertisement && type <= icmpv6_type::kMrdTermination) {
-          return FrameClass::MrdControl6;
-        }
-        return data;
-      }
-      case ipproto::kPim:
-        fi.l4_proto = nh;
-        fi.l4_offset = static_cast<uint16_t>(fi.l3_offset + off);
-        if (fi.group == addr::kPimRouters6) return FrameClass::PimControl;
-        return data;
-      default:
-        fi.l4_proto = nh;
-        fi.l4_offset = static_cast<uint16_t>(fi.l3_offset + off);
-        return data;
-    }
+  const Ipv6Chain c = walk_ipv6_chain(ip, end);
+  switch (c.result) {
+    case DecodeResult::Ok: return classify_ipv6_upper(ip, end, c, fi, data);
+    case DecodeResult::Fragment:
+      // Any fragment (first or not) cannot be snooped: data (E30).
+      if (c.offset + 8 > end) [[unlikely]] return FrameClass::Malformed;
+      fi.l4_proto = ipproto::kFragment;
+      return data;
+    default: return FrameClass::Malformed;
   }
 }
 

@@ -63,12 +63,19 @@ inline constexpr uint32_t kMrdShortLen = 4;           // solicitation and termin
 inline constexpr uint32_t kPimHeaderLen = 4;
 
 // Where the fields the data path reads in place sit in their headers (bytes from the header's
-// start): Ethernet source address, IPv4 and IPv6 source and destination addresses.
+// start): Ethernet source address, IPv4 and IPv6 addresses, lengths and protocol fields.
 inline constexpr uint32_t kEthernetSrcOffset = 6;
 inline constexpr uint32_t kIpv4SrcOffset = 12;
 inline constexpr uint32_t kIpv4DstOffset = 16;
 inline constexpr uint32_t kIpv6SrcOffset = 8;
 inline constexpr uint32_t kIpv6DstOffset = 24;
+inline constexpr uint32_t kIpv4TotalLengthOffset = 2;
+inline constexpr uint32_t kIpv4FragmentOffset = 6;  // flags (MF) and fragment offset, 16 bits
+inline constexpr uint32_t kIpv4TtlOffset = 8;
+inline constexpr uint32_t kIpv4ProtocolOffset = 9;
+inline constexpr uint32_t kIpv6PayloadLengthOffset = 4;
+inline constexpr uint32_t kIpv6NextHeaderOffset = 6;
+inline constexpr uint32_t kIpv6HopLimitOffset = 7;
 
 // Router Alert: IPv4 option (RFC 2113) and IPv6 hop-by-hop option (RFC 2711).
 inline constexpr uint8_t kIpv4OptRouterAlert = 0x94;  // copied flag | class 0 | number 20

@@ -57,6 +57,8 @@ inline constexpr std::array<MsgCounterField, 16> kMsgCounterFields = {{
     {"mrd", "solicitations", "solicitation", 0, &MsgCounters::mrd_solicitations},
     {"mrd", "terminations", "termination", 0, &MsgCounters::mrd_terminations},
 }};
+static_assert(sizeof(MsgCounters) == kMsgCounterFields.size() * sizeof(uint64_t),
+              "one kMsgCounterFields row per MsgCounters counter");
 
 inline MsgCounters& MsgCounters::operator+=(const MsgCounters& o) {
   for (const MsgCounterField& f : kMsgCounterFields) this->*f.member += o.*f.member;

@@ -28,6 +28,13 @@ struct Decoded {
   net::DecodeResult result;
   net::McastMessage msg;
 };
+// The frame build_solicitation_frame_into() writes, cut to its length.
+std::vector<uint8_t> solicitation(const IpAddr& src) {
+  std::vector<uint8_t> f(2048);
+  f.resize(build_solicitation_frame_into(f, src, kPortMac));
+  return f;
+}
+
 Decoded decode(const std::vector<uint8_t>& f) {
   Decoded d;
   d.fi = net::classify_frame(f.data(), static_cast<uint32_t>(f.size()));
@@ -37,8 +44,7 @@ Decoded decode(const std::vector<uint8_t>& f) {
 }
 
 TEST(MrdSolicitationFrame, Ipv4IsIgmp0x31ToAllRoutersWithTtl1AndRouterAlert) {
-  std::vector<uint8_t> f;
-  build_solicitation_frame(ip("192.0.2.254"), kPortMac, f);
+  const std::vector<uint8_t> f = solicitation(ip("192.0.2.254"));
   ASSERT_GE(f.size(), 60u) << "padded to the Ethernet minimum";
   EXPECT_EQ(net::MacAddr::from_bytes(f.data()), (net::MacAddr{{0x01, 0x00, 0x5e, 0x00, 0x00, 0x02}}));
   EXPECT_EQ(net::MacAddr::from_bytes(f.data() + 6), net::MacAddr::from_bytes(kPortMac));
@@ -70,8 +76,7 @@ TEST(MrdSolicitationFrame, Ipv4IsIgmp0x31ToAllRoutersWithTtl1AndRouterAlert) {
 }
 
 TEST(MrdSolicitationFrame, Ipv4FromTheUnspecifiedAddressDecodes) {
-  std::vector<uint8_t> f;
-  build_solicitation_frame(IpAddr::any(net::Family::V4), kPortMac, f);
+  const std::vector<uint8_t> f = solicitation(IpAddr::any(net::Family::V4));
   const Decoded d = decode(f);
   ASSERT_EQ(d.result, net::DecodeResult::Ok);
   EXPECT_EQ(d.msg.kind, net::MsgKind::MrdSolicitation);
@@ -80,8 +85,7 @@ TEST(MrdSolicitationFrame, Ipv4FromTheUnspecifiedAddressDecodes) {
 
 TEST(MrdSolicitationFrame, Ipv6IsIcmpv6Type152ToFf02_2WithHopLimit1AndHopByHopRouterAlert) {
   const IpAddr src = net::link_local_from_mac(net::MacAddr::from_bytes(kPortMac));
-  std::vector<uint8_t> f;
-  build_solicitation_frame(src, kPortMac, f);
+  const std::vector<uint8_t> f = solicitation(src);
   EXPECT_EQ(net::MacAddr::from_bytes(f.data()), (net::MacAddr{{0x33, 0x33, 0x00, 0x00, 0x00, 0x02}}));
   EXPECT_EQ(net::MacAddr::from_bytes(f.data() + 6), net::MacAddr::from_bytes(kPortMac));
   EXPECT_EQ(net::load_be16(f.data() + 12), net::ether_type::kIpv6);
