@@ -8,7 +8,9 @@
 // either delivered to each sink or counted as undelivered.
 #include <algorithm>
 #include <cinttypes>
+#include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -42,6 +44,9 @@ struct ThroughputSpec {
                          // what the check costs when nothing is dropped
   bool punt_load = false;  // reports (refreshes, no MFT change) through the host port's punt path
                            // in every other switch window: the data path with and without them
+  uint32_t frame_len = 60;   // bytes without the FCS
+  bool replication = false;  // every other switch window replicates by copy instead of by
+                             // reference count (TxStage::set_copy_max): the two, interleaved
 };
 
 // 8,192 frames keep the source's own working set (one 2 KB mbuf per pcap frame, replayed by
@@ -67,6 +72,18 @@ constexpr ThroughputSpec kSpecs[] = {
     {"mcast-g1000-fo4", Traffic::Multicast, 1000, 4, kSmallPcap, false, 0.3, false, false},
     {"mcast-churn", Traffic::Multicast, 1000, 1, kSmallPcap, true, 0, false, false},
     {"mcast-punt-load", Traffic::Multicast, 1000, 1, kSmallPcap, true, 0, false, false, true},
+    // Replication by reference count against plain copies, by frame size on the wire (FCS
+    // included; 1518 = a 1500-byte IP packet) and fan-out.
+    {"repl-fo2-64", Traffic::Multicast, 1000, 2, kSmallPcap, false, 0, false, false, false, 60, true},
+    {"repl-fo2-128", Traffic::Multicast, 1000, 2, kSmallPcap, false, 0, false, false, false, 124, true},
+    {"repl-fo2-256", Traffic::Multicast, 1000, 2, kSmallPcap, false, 0, false, false, false, 252, true},
+    {"repl-fo2-512", Traffic::Multicast, 1000, 2, kSmallPcap, false, 0, false, false, false, 508, true},
+    {"repl-fo2-1518", Traffic::Multicast, 1000, 2, kSmallPcap, false, 0, false, false, false, 1514, true},
+    {"repl-fo4-64", Traffic::Multicast, 1000, 4, kSmallPcap, false, 0, false, false, false, 60, true},
+    {"repl-fo4-128", Traffic::Multicast, 1000, 4, kSmallPcap, false, 0, false, false, false, 124, true},
+    {"repl-fo4-256", Traffic::Multicast, 1000, 4, kSmallPcap, false, 0, false, false, false, 252, true},
+    {"repl-fo4-512", Traffic::Multicast, 1000, 4, kSmallPcap, false, 0, false, false, false, 508, true},
+    {"repl-fo4-1518", Traffic::Multicast, 1000, 4, kSmallPcap, false, 0, false, false, false, 1514, true},
 };
 // The storm cases' limit: far above what one lcore forwards, so every frame passes the bucket.
 constexpr uint32_t kStormPps = 100'000'000;
@@ -164,6 +181,9 @@ uint64_t delivered(const SwitchRig& rig, const Snapshot& a, const Snapshot& b) {
 struct MeasurePlan {
   ChurnDriver* churn = nullptr;   // ticked during the switch windows (except the quiet ones)
   bool quiet_windows = false;     // after each loaded switch window, one without the churn
+  // When set: called with true before, and false after, one extra switch window after each
+  // regular one (its rate goes to quiet_mpps): the alternative setting, interleaved.
+  std::function<void(bool)> alternative;
   unsigned staged_windows = 1;    // the first N window pairs add a window with stage cycles on
 };
 
@@ -232,8 +252,11 @@ bool measure(SwitchRig& rig, const CaseOptions& opts, const MeasurePlan& plan, S
     double mpps = 0;
     if (!switch_window(rig, opts, plan.churn, nullptr, true, out, &mpps, err)) return false;
     out.sw_mpps.push_back(mpps);
-    if (plan.quiet_windows) {
-      if (!switch_window(rig, opts, nullptr, nullptr, false, out, &mpps, err)) return false;
+    if (plan.quiet_windows || plan.alternative) {
+      if (plan.alternative) plan.alternative(true);
+      const bool ok = switch_window(rig, opts, nullptr, nullptr, false, out, &mpps, err);
+      if (plan.alternative) plan.alternative(false);
+      if (!ok) return false;
       out.quiet_mpps.push_back(mpps);
     }
     if (w < plan.staged_windows) {
@@ -343,7 +366,7 @@ bool run_throughput_case(const std::string& name, const CaseOptions& opts, std::
   const std::string pcap = opts.common.workdir + "/mcsnoop-bench-" + std::to_string(getpid()) + ".pcap";
   const std::vector<Frame> stream = spec->traffic == Traffic::Unicast
                                         ? unicast_stream(kUnicastHosts, spec->groups, frames, 1)
-                                        : multicast_stream(spec->groups, frames, 1);
+                                        : multicast_stream(spec->groups, frames, 1, spec->frame_len);
   if (!write_frames(pcap, stream, err)) return false;
 
   RigConfig rc;
@@ -371,6 +394,10 @@ bool run_throughput_case(const std::string& name, const CaseOptions& opts, std::
   plan.churn = churn.get();
   plan.quiet_windows = spec->punt_load;
   plan.staged_windows = opts.stage_windows;
+  if (spec->replication) {
+    rig->dp().worker(0).set_copy_max(0);  // regular windows: by reference count
+    plan.alternative = [&rig](bool copy) { rig->dp().worker(0).set_copy_max(copy ? UINT32_MAX : 0); };
+  }
   if (!measure(*rig, opts, plan, s, err)) return false;
 
   const double io = median(s.io_mpps);
@@ -381,12 +408,13 @@ bool run_throughput_case(const std::string& name, const CaseOptions& opts, std::
                                       (spec->unknown_dst ? " unknown (flooded)" : " learned") + " destination MACs" +
                                       (spec->storm ? ", storm control on" : "")
                                 : std::to_string(spec->groups) + " joined group" + (spec->groups > 1 ? "s" : "");
-  std::printf("# %s: %u frames of 64 bytes, %s, %u sink%s; windows of %u ms after %u ms warm-up\n", spec->name,
-              frames, state.c_str(), spec->fanout, spec->fanout > 1 ? "s (every group joined on each)" : "",
+  std::printf("# %s: %u frames of %u bytes, %s, %u sink%s; windows of %u ms after %u ms warm-up\n", spec->name,
+              frames, spec->frame_len + 4, state.c_str(), spec->fanout, spec->fanout > 1 ? "s (every group joined on each)" : "",
               opts.common.window_ms, opts.common.warmup_ms);
   std::printf("#   io-forward Mpps: %s\n#   mcsnoop    Mpps: %s%s\n", figures(s.io_mpps, 3).c_str(),
               figures(s.sw_mpps, 3).c_str(), spec->punt_load ? " (with the punt load)" : "");
   if (spec->punt_load) std::printf("#   mcsnoop    Mpps: %s (without)\n", figures(s.quiet_mpps, 3).c_str());
+  if (spec->replication) std::printf("#   mcsnoop    Mpps: %s (replication by copy)\n", figures(s.quiet_mpps, 3).c_str());
   if (!s.staged_mpps.empty()) {
     std::printf("#   mcsnoop    Mpps: %s (stage cycles on)\n", figures(s.staged_mpps, 3).c_str());
     std::printf("stages %s%s staged_mpps=%.3f unstaged_mpps=%.3f tsc_mhz=%.0f\n", spec->name,
@@ -420,6 +448,11 @@ bool run_throughput_case(const std::string& name, const CaseOptions& opts, std::
   if (spec->punt_load) {
     const double quiet = median(s.quiet_mpps);
     std::printf(" ratio_without_load=%.3f load_vs_without=%.3f", io > 0 ? quiet / io : 0, quiet > 0 ? sw / quiet : 0);
+  }
+  if (spec->replication) {
+    const double copy = median(s.quiet_mpps);
+    std::printf(" copy_mpps=%.3f copy_ratio=%.3f copy_vs_refcount=%.3f", copy, io > 0 ? copy / io : 0,
+                sw > 0 ? copy / sw : 0);
   }
   std::printf("\n");
   if (spec->min_ratio > 0) {

@@ -17,11 +17,14 @@ constexpr uint32_t kEthernetPayload = 46;
 // The multicast sender behind the source port (unicast, as RFC 1112 requires of a source).
 constexpr uint32_t kSenderIp = 0x0a630001;  // 10.99.0.1
 
-Frame udp_to(const net::IpAddr& group) {
+// 14 (Ethernet) + 20 (IPv4) + 8 (UDP): the rest of a frame is UDP payload.
+constexpr uint32_t kUdpHeaders = 42;
+
+Frame udp_to(const net::IpAddr& group, uint32_t frame_len = kUdpHeaders + kUdpPayload) {
   net::UdpDatagram u;
   u.src = net::IpAddr::v4(kSenderIp);
   u.dst = group;
-  u.payload_len = kUdpPayload;
+  u.payload_len = frame_len > kUdpHeaders + kUdpPayload ? frame_len - kUdpHeaders : kUdpPayload;
   return net::build(u, net::FrameOptions{.src_mac = host_mac(1, 0)});
 }
 
@@ -39,10 +42,10 @@ net::MacAddr host_mac(uint8_t role, uint32_t i) {
 
 net::IpAddr host_ip(PortId port) { return net::IpAddr::v4(0x0a000001u | (uint32_t{port} << 8)); }
 
-std::vector<Frame> multicast_stream(uint32_t groups, uint32_t frames, uint64_t seed) {
+std::vector<Frame> multicast_stream(uint32_t groups, uint32_t frames, uint64_t seed, uint32_t frame_len) {
   // One prebuilt frame per group, copied: building 100,000 frames one by one is the slow part.
   std::vector<Frame> per_group(groups);
-  for (uint32_t g = 0; g < groups; ++g) per_group[g] = udp_to(group_address(GroupSet::Traffic, g));
+  for (uint32_t g = 0; g < groups; ++g) per_group[g] = udp_to(group_address(GroupSet::Traffic, g), frame_len);
   std::vector<uint32_t> order(frames);
   for (uint32_t i = 0; i < frames; ++i) order[i] = i % groups;
   std::mt19937_64 rng(seed);

@@ -36,7 +36,8 @@ net::IpAddr host_ip(PortId port);
 // UDP multicast data for `groups` groups of the Traffic set: `frames` frames in which each group
 // appears frames/groups times (the remainder spread over the first groups), shuffled, so the
 // table is read in random order. Precondition: frames >= groups >= 1.
-std::vector<Frame> multicast_stream(uint32_t groups, uint32_t frames, uint64_t seed);
+// `frame_len`: bytes without the FCS (at least 60, the default).
+std::vector<Frame> multicast_stream(uint32_t groups, uint32_t frames, uint64_t seed, uint32_t frame_len = 60);
 
 // The same for the `groups` first groups of `set` in strict rotation (frame i -> group i % groups),
 // so each group comes back every `groups` frames (the join-latency case needs that bound).

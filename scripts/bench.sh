@@ -5,6 +5,9 @@
 #   scripts/bench.sh quick           # the same with 3 windows of 0.5 s (about 1 minute)
 #   scripts/bench.sh [quick] CASE..  # only these cases (switch_bench --list names them)
 #   scripts/bench.sh engine          # the snoop engine alone (reports/s, bytes per membership)
+#   scripts/bench.sh micro           # the MFT lookup against the rte_hash it replaced (ns/key), and
+#                                    # replication by reference count against by copy (cycles/frame)
+#   scripts/bench.sh quick repl-fo2-64 ...   # one replication case end to end (switch_bench --list)
 #
 # Builds the benchmark programs (meson, release) in $BENCH_BUILD_DIR (default build-bench), then
 # runs one process per case. Each case interleaves io-forward and mcsnoop windows on the same
@@ -18,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode=full
-if [ $# -gt 0 ] && { [ "$1" = quick ] || [ "$1" = engine ] || [ "$1" = full ]; }; then
+if [ $# -gt 0 ] && { [ "$1" = quick ] || [ "$1" = engine ] || [ "$1" = micro ] || [ "$1" = full ]; }; then
   mode=$1
   shift
 fi
@@ -30,10 +33,15 @@ if [ ! -f "$build/build.ninja" ]; then
 else
   meson configure "$build" -Dbuildtype=release >/dev/null   # the figures are for release builds
 fi
-meson compile -C "$build" bench/engine_bench bench/io_forward bench/switch_bench >/dev/null
+meson compile -C "$build" bench/engine_bench bench/io_forward bench/switch_bench bench/mft_table_bench \
+  bench/replication_bench >/dev/null
 
 if [ "$mode" = engine ]; then
   exec "$build/bench/engine_bench"
+fi
+if [ "$mode" = micro ]; then
+  "$build/bench/mft_table_bench"
+  exec "$build/bench/replication_bench"
 fi
 
 if [ "$mode" = quick ]; then

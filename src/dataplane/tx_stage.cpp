@@ -1,5 +1,6 @@
 #include "mcsnoop/dataplane/tx_stage.hpp"
 
+#include <bit>
 #include <cstring>
 
 #include "mcsnoop/net/byte_order.hpp"
@@ -153,8 +154,7 @@ void TxStage::emit_replicated(rte_mbuf* m, VlanId vlan, bool tagged, PortMask eg
   if (same.empty()) {
     rte_pktmbuf_free(m);
   } else {
-    if (same.count() > 1) rte_pktmbuf_refcnt_update(m, static_cast<int16_t>(same.count() - 1));
-    same.for_each([&](PortId p) { enqueue(p, m); });
+    emit_same(m, same);
   }
   if (variant != nullptr) {
     // Every segment of the chain carries the extra references, so each port's free walks it.
@@ -165,6 +165,30 @@ void TxStage::emit_replicated(rte_mbuf* m, VlanId vlan, bool tagged, PortMask eg
     if (flat.count() > 1) rte_pktmbuf_refcnt_update(flat_variant, static_cast<int16_t>(flat.count() - 1));
     flat.for_each([&](PortId p) { enqueue(p, flat_variant); });
   }
+}
+
+void TxStage::emit_same(rte_mbuf* m, PortMask ports) {
+  const unsigned n = ports.count();
+  rte_mbuf* copies[kMaxPorts];
+  if (n > 1 && m->nb_segs == 1 && m->pkt_len <= copy_max_ &&
+      rte_pktmbuf_alloc_bulk(copy_pool(m), copies, n - 1) == 0) {
+    // The first port gets m, the others a copy each (from the pool m's data is in). Every copy
+    // is made before m is queued: a queue that fills transmits at once, and m may be freed.
+    const auto* src = rte_pktmbuf_mtod(m, const uint8_t*);
+    for (unsigned k = 0; k + 1 < n; ++k) {
+      std::memcpy(rte_pktmbuf_mtod(copies[k], uint8_t*), src, m->data_len);
+      copies[k]->data_len = m->data_len;
+      copies[k]->pkt_len = m->pkt_len;
+    }
+    unsigned k = 0;
+    ports.for_each([&](PortId p) {
+      enqueue(p, k == 0 ? m : copies[k - 1]);
+      ++k;
+    });
+    return;
+  }
+  if (n > 1) rte_pktmbuf_refcnt_update(m, static_cast<int16_t>(n - 1));
+  ports.for_each([&](PortId p) { enqueue(p, m); });
 }
 
 void TxStage::flush_port(PortId port) {

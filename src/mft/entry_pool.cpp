@@ -25,17 +25,17 @@
 
 namespace mcsnoop::mft::detail {
 
-static_assert(std::is_trivially_destructible_v<Entry>);
+static_assert(std::is_trivially_destructible_v<Record>);
 
-EntryPool::EntryPool(uint32_t slots, int socket_id) : slots_(slots) {
-  const size_t bytes = size_t{slots} * sizeof(Entry);
+RecordPool::RecordPool(uint32_t slots, int socket_id) : slots_(slots) {
+  const size_t bytes = size_t{slots} * sizeof(Record);
 #ifdef MCSNOOP_MFT_ASAN
   // The distribution's DPDK is not built with ASan: use the C heap, which ASan tracks.
   (void)socket_id;
-  slab_ = static_cast<Entry*>(std::aligned_alloc(64, (bytes + 63) / 64 * 64));
+  slab_ = static_cast<Record*>(std::aligned_alloc(64, (bytes + 63) / 64 * 64));
 #else
   // DPDK memory on the readers' socket (hugepage-backed in production).
-  slab_ = static_cast<Entry*>(rte_malloc_socket("mft_entries", bytes, 64, socket_id));
+  slab_ = static_cast<Record*>(rte_malloc_socket("mft_records", bytes, 64, socket_id));
 #endif
   if (slab_ == nullptr) throw std::bad_alloc();
   free_.reserve(slots);
@@ -44,8 +44,8 @@ EntryPool::EntryPool(uint32_t slots, int socket_id) : slots_(slots) {
   MCSNOOP_POISON(slab_, bytes);
 }
 
-EntryPool::~EntryPool() {
-  MCSNOOP_UNPOISON(slab_, size_t{slots_} * sizeof(Entry));
+RecordPool::~RecordPool() {
+  MCSNOOP_UNPOISON(slab_, size_t{slots_} * sizeof(Record));
 #ifdef MCSNOOP_MFT_ASAN
   std::free(slab_);
 #else
@@ -53,18 +53,18 @@ EntryPool::~EntryPool() {
 #endif
 }
 
-Entry* EntryPool::allocate() {
+Record* RecordPool::allocate() {
   if (free_.empty()) return nullptr;
-  Entry* e = slab_ + free_.back();
+  Record* r = slab_ + free_.back();
   free_.pop_back();
-  MCSNOOP_UNPOISON(e, sizeof(Entry));
-  return new (e) Entry{};
+  MCSNOOP_UNPOISON(r, sizeof(Record));
+  return new (r) Record{};
 }
 
-void EntryPool::release(Entry* e) {
-  if (e == nullptr) return;
-  MCSNOOP_POISON(e, sizeof(Entry));
-  free_.push_back(static_cast<uint32_t>(e - slab_));
+void RecordPool::release(const Record* r) {
+  if (r == nullptr) return;
+  MCSNOOP_POISON(const_cast<Record*>(r), sizeof(Record));
+  free_.push_back(static_cast<uint32_t>(r - slab_));
 }
 
 }  // namespace mcsnoop::mft::detail

@@ -6,6 +6,14 @@
 // small header mbuf carrying the rewritten Ethernet header, chained to an indirect clone of the
 // original payload. So a frame costs at most one header copy however wide its fan-out.
 //
+// Copies instead of references are possible for small frames (set_copy_max): a single-segment
+// frame of at most copy_max() bytes goes to its first port as it is and to every other port of
+// the same form as a plain copy from the frame's own pool. A reference costs an atomic
+// increment here and an atomic decrement at each TX completion; a copy costs a mempool get, a
+// memcpy and a non-atomic free. Measured (bench/replication_bench, docs/performance.md
+// "Replication"), references are as cheap or cheaper at every size from 64 to 1518 bytes and
+// fan-outs 2 and 4, so the default is 0 (never copy); the knob stays for the benchmark's A/B.
+//
 // Ports whose device cannot send chained mbufs (no RTE_ETH_TX_OFFLOAD_MULTI_SEGS: ixgbe's and
 // i40e's simple TX paths send only the first segment of a chain) never get a chain: their
 // variant is one flat copy of the whole frame, and a chained frame as received (RX scatter) is
@@ -74,6 +82,12 @@ class TxStage {
     emit_replicated(m, vlan, tagged, egress, untagged_ports);
   }
 
+  // Largest frame (bytes, single segment) replicated by copy rather than by reference count.
+  // 0: always by reference count.
+  static constexpr uint32_t kDefaultCopyMax = 0;  // measured: references win at every size
+  void set_copy_max(uint32_t bytes) { copy_max_ = bytes; }
+  uint32_t copy_max() const { return copy_max_; }
+
   // Sends a single-port frame as it is (no tag change).
   void emit_one(rte_mbuf* m, PortId port) { enqueue(port, m); }
 
@@ -100,6 +114,8 @@ class TxStage {
   rte_mbuf* make_variant(rte_mbuf* m, VlanId vlan, bool to_tagged);
   rte_mbuf* make_flat_variant(const rte_mbuf* m, VlanId vlan, bool to_tagged);
   rte_mbuf* flat_copy_for(PortId port, rte_mbuf* m);
+  // `m` as it is to every port of `ports`: by reference count, or by copy (copy_max()).
+  void emit_same(rte_mbuf* m, PortMask ports);
 
   std::vector<TxTarget> targets_;
   std::vector<Buffer> buffers_;
@@ -107,6 +123,7 @@ class TxStage {
   rte_mempool* clone_pool_ = nullptr;
   PortCounters* counters_ = nullptr;
   PortMask single_seg_ports_;  // targets without multi_seg
+  uint32_t copy_max_ = kDefaultCopyMax;
 };
 
 }  // namespace mcsnoop::dataplane

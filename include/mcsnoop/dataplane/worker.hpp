@@ -76,6 +76,9 @@ class Worker {
   // Per-stage cycle accounting into `into` (null: off, the default). Only while the worker is
   // stopped; `into` must outlive its use.
   void set_stage_cycles(StageCycles* into) { stages_ = into; }
+  // Replication of small frames by copy up to `bytes` (TxStage::set_copy_max; benchmarks).
+  // Only while the worker is stopped.
+  void set_copy_max(uint32_t bytes) { tx_.set_copy_max(bytes); }
 
   // The RX stages on one burst that arrived on `in` (worker.cpp), timed by `clock` when it is on.
   void rx_burst(PortId in, rte_mbuf** pkts, uint16_t n, StageClock& clock);

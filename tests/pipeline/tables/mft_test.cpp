@@ -1,4 +1,5 @@
 // MFT writer semantics, bulk lookups and RCU-deferred reclamation of entries.
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstdlib>
@@ -14,6 +15,9 @@
 #include <rte_hash_crc.h>
 
 #include "mcsnoop/mft/mft.hpp"
+#include "mcsnoop/mft/rcu_hash.hpp"  // unique_object_name
+
+#include <rte_hash.h>
 
 namespace mcsnoop::mft {
 namespace {
@@ -320,6 +324,76 @@ TEST_F(MftTest, ForEachVisitsEveryKeyOnce) {
   });
   EXPECT_EQ(visits, 20u);
   EXPECT_EQ(seen, (uint64_t{1} << 20) - 1);
+}
+
+// The purpose-built table against a plain map: random sets, replaces and erases of a key space
+// twice the capacity, with a reader that quiesces only now and then (so erased slots sit out
+// their grace period while new keys arrive). After every step the table answers exactly as the
+// map does, through the single and both bulk lookups; refusals happen only when full.
+TEST_F(MftTest, RandomChurnAgreesWithAMapModel) {
+  Table small(rcu_, Table::kMinCapacity);
+  ASSERT_TRUE(rcu_.register_reader(0));
+  rcu_.online(0);
+  std::vector<Key> space;
+  for (uint32_t i = 0; i < 2 * Table::kMinCapacity; ++i)
+    space.emplace_back(static_cast<VlanId>(1 + i % 3), group_n(i), i % 4 == 0 ? kSource : IpAddr());
+  std::vector<uint64_t> model(space.size(), 0);  // ports bits + 1; 0 = absent
+  size_t live = 0;
+  uint64_t rng = 0x9e3779b97f4a7c15ULL;
+  auto next = [&rng] {
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+  };
+  for (unsigned step = 0; step < 20000; ++step) {
+    const size_t k = next() % space.size();
+    if (next() % 3 == 0) {
+      const bool had = model[k] != 0;
+      ASSERT_EQ(small.erase(space[k]), had) << step;
+      if (had) --live;
+      model[k] = 0;
+    } else {
+      const uint64_t bits = next() & 0xffff;
+      const bool had = model[k] != 0;
+      const bool full = !had && live >= small.capacity();
+      ASSERT_EQ(small.set(space[k], PortMask(bits)), !full) << "step " << step << ", " << live << " keys";
+      if (!full) {
+        if (!had) ++live;
+        model[k] = bits + 1;
+      }
+    }
+    if (next() % 16 == 0) {
+      rcu_.quiescent(0);
+      small.reclaim();
+    }
+    ASSERT_EQ(small.size(), live);
+    if (step % 97 == 0) {
+      const Entry* out[Table::kMaxBulk];
+      for (size_t base = 0; base < space.size(); base += Table::kMaxBulk) {
+        const auto n = static_cast<unsigned>(std::min<size_t>(Table::kMaxBulk, space.size() - base));
+        const uint64_t hits = small.lookup_bulk(&space[base], n, out);
+        for (unsigned i = 0; i < n; ++i) {
+          const uint64_t want = model[base + i];
+          ASSERT_EQ((hits >> i) & 1, want != 0 ? 1u : 0u) << base + i;
+          const Entry* single = small.lookup(space[base + i]);
+          if (want == 0) {
+            ASSERT_EQ(out[i], nullptr);
+            ASSERT_EQ(single, nullptr);
+          } else {
+            ASSERT_NE(out[i], nullptr);
+            ASSERT_EQ(out[i], single);
+            ASSERT_EQ(out[i]->ports, PortMask(want - 1));
+          }
+        }
+      }
+      size_t visited = 0;
+      small.for_each([&](const Key&, const Entry&) { ++visited; });
+      ASSERT_EQ(visited, live);
+    }
+  }
+  rcu_.offline(0);
+  EXPECT_TRUE(rcu_.unregister_reader(0));
 }
 
 // ---- keyed hashing (issue 8) ---------------------------------------------------------------
