@@ -166,6 +166,27 @@ TEST(CountersMove, FullEgressQueuesAreCounted) {
   EXPECT_EQ(sw.capture("h2").size(), 63u);
 }
 
+// More control frames than the punt ring holds (4096), with the control lcore not reading it
+// and the policer letting everything through: the rest is punt_ring_full.
+TEST(CountersMove, PuntRingOverflowIsCounted) {
+  HarnessLayout layout;
+  layout.rx_pool_mbufs = 16383;  // more frames in flight than the punt ring holds
+  std::vector<HarnessPort> ports = rhhh();
+  ports[1].punt_rate_pps = 100'000'000;
+  SwitchHarness sw(ports, {vlan1()}, seconds(300), layout);
+  constexpr unsigned kRounds = 6, kPerRound = 1000;
+  for (unsigned round = 0; round < kRounds; ++round) {
+    for (unsigned i = 0; i < kPerRound; ++i) sw.inject("h1", v2_report("239.1.1.1", "10.0.0.11", 0x11));
+    for (int guard = 0; guard < 1000 && !sw.rx_ring_empty("h1"); ++guard) sw.poll_data_path();
+    ASSERT_TRUE(sw.rx_ring_empty("h1"));
+  }
+  const json h1 = port_of(sw.control().show_ports(), "h1");
+  EXPECT_EQ(h1["drops"]["punt_rate_limited"], 0u);
+  EXPECT_GT(u64(h1["drops"]["punt_ring_full"]), 0u);
+  EXPECT_EQ(u64(h1["igmp_rx"]) + u64(h1["drops"]["punt_ring_full"]), kRounds * kPerRound);
+  sw.step();  // the control lcore drains the ring
+}
+
 // More new addresses than the learning ring holds, with the control lcore not reading it: the
 // data plane counts the events it lost (learn_ring_full) and the addresses it could not hold
 // until published (learn_pending_full).

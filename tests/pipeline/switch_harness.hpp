@@ -71,6 +71,7 @@ struct HarnessLayout {
   unsigned tx_queues = 3;
   unsigned rx_queues = 1;  // RX queues per ring ethdev (one per RX lcore to feed several)
   unsigned tx_ring_size = 4096;  // the ring every TX queue of a port shares (a power of 2)
+  unsigned rx_pool_mbufs = 4095;  // the mbufs inject() takes frames from
   uint32_t mft_capacity = 4096;
   uint32_t mac_table_size = 4096;
   uint32_t mac_move_limit = 5;
@@ -91,7 +92,7 @@ class SwitchHarness {
                 std::chrono::milliseconds mac_aging = std::chrono::seconds(300), HarnessLayout layout = {}) {
     static unsigned seq = 0;
     const unsigned id = seq++;
-    pool_ = rte_pktmbuf_pool_create(("tpool" + std::to_string(id)).c_str(), 4095, 0, 0,
+    pool_ = rte_pktmbuf_pool_create(("tpool" + std::to_string(id)).c_str(), layout.rx_pool_mbufs, 0, 0,
                                     RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
     EXPECT_NE(pool_, nullptr);
     dataplane::SwitchSpec spec;
