@@ -1,8 +1,8 @@
 // The value of an MFT key: the egress ports of one (VLAN, group[, source]).
 //
-// Immutable once published. The control lcore builds a new Entry for every change and swaps
-// the pointer in the hash; readers therefore always see a whole, consistent entry. Small on
-// purpose: 16 bytes, four to a cache line, all of them in one slab (src/mft/entry_pool.hpp),
+// Immutable once published. The control lcore writes a new record (key and Entry, mft.hpp) for
+// every change and swaps the record word in the bucket; readers therefore always see a whole,
+// consistent entry. Small on purpose: 16 bytes, so the key and its Entry share one cache line,
 // because at 100,000 groups the reader's access to its entry is a miss of its own.
 #pragma once
 
