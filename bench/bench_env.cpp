@@ -79,6 +79,45 @@ bool start_eal(const char* program, const CommonOptions& opts, std::string* err)
   return true;
 }
 
+int start_micro(int argc, char** argv, const char* name, unsigned mem_mb, unsigned default_reps,
+                unsigned* reps) {
+  *reps = default_reps;
+  int eal_from = argc;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--reps" && i + 1 < argc && parse_unsigned(argv[i + 1], *reps) && *reps > 0) {
+      ++i;
+    } else if (a == "--") {
+      eal_from = i + 1;
+      break;
+    } else {
+      std::fprintf(stderr, "usage: %s [--reps N] [-- EAL args]\n", argv[0]);
+      return 2;
+    }
+  }
+  // Kept alive for the whole process: EAL may keep pointers into argv.
+  static std::vector<std::string> args;
+  static std::vector<char*> eal_argv;
+  args = {argv[0], "--no-huge", "-m", std::to_string(mem_mb), "--no-pci", "--no-shconf", "--file-prefix",
+          std::string("mcsnoop-") + name + "-" + std::to_string(getpid()), "-l", "0", "--log-level",
+          "lib.eal:warning"};
+  for (int i = eal_from; i < argc; ++i) args.emplace_back(argv[i]);
+  eal_argv.clear();
+  for (std::string& s : args) eal_argv.push_back(s.data());
+  eal_argv.push_back(nullptr);
+  if (rte_eal_init(static_cast<int>(args.size()), eal_argv.data()) < 0) {
+    std::fprintf(stderr, "rte_eal_init: %s\n", rte_strerror(rte_errno));
+    return 1;
+  }
+  return 0;
+}
+
+Figure summarize(std::vector<double> v) {
+  if (v.empty()) return {};
+  std::sort(v.begin(), v.end());
+  return {v[v.size() / 2], v.front()};
+}
+
 double now_seconds() {
   static const double hz = static_cast<double>(rte_get_tsc_hz());
   return static_cast<double>(rte_get_tsc_cycles()) / hz;

@@ -1,5 +1,6 @@
-// What both benchmark programs share: their common command-line options, EAL start-up with
-// the benchmark's fixed EAL arguments, window statistics and the monotonic time they measure with.
+// What the benchmark programs share: the switch benchmarks' command-line options and EAL
+// start-up, the micro benchmarks' (--reps, EAL on lcore 0), window statistics and the monotonic
+// time they measure with.
 //
 // Thread safety: main thread only (EAL start-up, option parsing); the statistics are pure.
 #pragma once
@@ -32,6 +33,21 @@ bool parse_unsigned(const std::string& text, unsigned& out);
 // forwarding lcore. False with *err set when EAL refuses to start.
 bool start_eal(const char* program, const CommonOptions& opts, std::string* err);
 inline constexpr unsigned kForwardingLcore = 1;
+
+// The micro benchmarks' (mac_table_bench, mft_table_bench, replication_bench) command line,
+// `[--reps N] [-- EAL args]`, and EAL start-up on lcore 0 alone with --no-huge -m <mem_mb>
+// --file-prefix mcsnoop-<name>-<pid>. Returns 0 with *reps set (default_reps without --reps);
+// 2 after printing the usage, 1 after printing EAL's error, both on stderr.
+int start_micro(int argc, char** argv, const char* name, unsigned mem_mb, unsigned default_reps,
+                unsigned* reps);
+
+// Median and minimum of one measurement's passes (the minimum is the figure to compare: it is
+// the pass least disturbed by the rest of the box). Both 0 for an empty vector.
+struct Figure {
+  double median = 0;
+  double min = 0;
+};
+Figure summarize(std::vector<double> v);
 
 // Seconds on the TSC (rte_get_tsc_cycles / rte_get_tsc_hz), the clock DPDK itself uses.
 double now_seconds();

@@ -17,6 +17,8 @@
 //
 // Usage: mft_table_bench [--reps N] [-- EAL args]
 // Output: one line per (table, keys, hit ratio): ns/key.
+#include "bench_env.hpp"
+
 #include <algorithm>
 #include <cinttypes>
 #include <cstdint>
@@ -127,43 +129,14 @@ double pass_ns_per_key(const OldMft& old_table, const Table& table, const std::v
   return static_cast<double>(cycles) * 1e9 / static_cast<double>(rte_get_tsc_hz()) / static_cast<double>(stream.size());
 }
 
-struct Figure {
-  double median = 0;
-  double min = 0;
-};
-
-Figure summarize(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return {v[v.size() / 2], v.front()};
-}
+using mcsnoop::bench::Figure;
+using mcsnoop::bench::summarize;
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  unsigned reps = 51;
-  int eal_from = argc;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--reps" && i + 1 < argc) {
-      reps = static_cast<unsigned>(std::max(1, std::atoi(argv[++i])));
-    } else if (a == "--") {
-      eal_from = i + 1;
-      break;
-    } else {
-      std::fprintf(stderr, "usage: %s [--reps N] [-- EAL args]\n", argv[0]);
-      return 2;
-    }
-  }
-  const std::string prefix = "mcsnoop-mftbench-" + std::to_string(getpid());
-  std::vector<std::string> args = {argv[0], "--no-huge", "-m", "1024", "--no-pci", "--no-shconf", "--file-prefix",
-                                   prefix, "-l", "0", "--log-level", "lib.eal:warning"};
-  for (int i = eal_from; i < argc; ++i) args.emplace_back(argv[i]);
-  std::vector<char*> eal_argv;
-  for (std::string& s : args) eal_argv.push_back(s.data());
-  if (rte_eal_init(static_cast<int>(eal_argv.size()), eal_argv.data()) < 0) {
-    std::fprintf(stderr, "rte_eal_init: %s\n", rte_strerror(rte_errno));
-    return 1;
-  }
+  unsigned reps = 0;
+  if (const int rc = mcsnoop::bench::start_micro(argc, argv, "mftbench", 1024, 51, &reps); rc != 0) return rc;
   {
     mcsnoop::rcu::RcuDomain rcu(1);
     uint64_t sink = 0;

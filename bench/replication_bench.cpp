@@ -12,6 +12,8 @@
 // quote on a shared machine: some short passes run without being preempted).
 //
 // Usage: replication_bench [--reps N] [-- EAL args]
+#include "bench_env.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -72,43 +74,14 @@ double pass_cycles_per_frame(rte_mempool* pool, uint16_t len, unsigned k) {
   return static_cast<double>(rte_rdtsc_precise() - start) / kFrames;
 }
 
-struct Figure {
-  double median = 0;
-  double min = 0;
-};
-
-Figure summarize(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return {v[v.size() / 2], v.front()};
-}
+using mcsnoop::bench::Figure;
+using mcsnoop::bench::summarize;
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  unsigned reps = 51;
-  int eal_from = argc;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--reps" && i + 1 < argc) {
-      reps = static_cast<unsigned>(std::max(1, std::atoi(argv[++i])));
-    } else if (a == "--") {
-      eal_from = i + 1;
-      break;
-    } else {
-      std::fprintf(stderr, "usage: %s [--reps N] [-- EAL args]\n", argv[0]);
-      return 2;
-    }
-  }
-  const std::string prefix = "mcsnoop-replbench-" + std::to_string(getpid());
-  std::vector<std::string> args = {argv[0], "--no-huge", "-m", "512", "--no-pci", "--no-shconf", "--file-prefix",
-                                   prefix, "-l", "0", "--log-level", "lib.eal:warning"};
-  for (int i = eal_from; i < argc; ++i) args.emplace_back(argv[i]);
-  std::vector<char*> eal_argv;
-  for (std::string& s : args) eal_argv.push_back(s.data());
-  if (rte_eal_init(static_cast<int>(eal_argv.size()), eal_argv.data()) < 0) {
-    std::fprintf(stderr, "rte_eal_init: %s\n", rte_strerror(rte_errno));
-    return 1;
-  }
+  unsigned reps = 0;
+  if (const int rc = mcsnoop::bench::start_micro(argc, argv, "replbench", 512, 51, &reps); rc != 0) return rc;
   // As the switch's packet pool: default data room, a per-lcore cache of 256.
   rte_mempool* pool = rte_pktmbuf_pool_create("replbench", 16383, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
   if (pool == nullptr) {
