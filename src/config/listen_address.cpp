@@ -8,7 +8,7 @@
 namespace mcsnoop::config {
 
 std::string ListenAddress::to_string() const {
-  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  return (family == net::Family::V6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
 std::optional<ListenAddress> parse_listen_address(std::string_view text, std::string* err) {
@@ -22,7 +22,7 @@ std::optional<ListenAddress> parse_listen_address(std::string_view text, std::st
     const size_t close = text.find(']');
     if (close == std::string_view::npos) return fail("missing ']' after the IPv6 address");
     out.host = std::string(text.substr(1, close - 1));
-    out.v6 = true;
+    out.family = net::Family::V6;
     if (close + 1 >= text.size() || text[close + 1] != ':')
       return fail("expected \"[IPv6]:port\" (a port after the ']')");
     port_text = text.substr(close + 2);
@@ -34,8 +34,9 @@ std::optional<ListenAddress> parse_listen_address(std::string_view text, std::st
     port_text = text.substr(colon + 1);
   }
   unsigned char buf[16];
-  if (inet_pton(out.v6 ? AF_INET6 : AF_INET, out.host.c_str(), buf) != 1) {
-    return fail("\"" + out.host + "\" is not a numeric " + (out.v6 ? "IPv6" : "IPv4") +
+  const bool v6 = out.family == net::Family::V6;
+  if (inet_pton(v6 ? AF_INET6 : AF_INET, out.host.c_str(), buf) != 1) {
+    return fail("\"" + out.host + "\" is not a numeric " + (v6 ? "IPv6" : "IPv4") +
                 " address (host names are not resolved)");
   }
   unsigned port = 0;

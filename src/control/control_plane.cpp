@@ -52,8 +52,6 @@ constexpr uint64_t kMftLogIntervalMs = 10'000;
 // Ethernet header of an untagged frame: what a port's MTU does not count.
 constexpr uint32_t kEthHeader = 14;
 
-unsigned family_index(net::Family f) { return f == net::Family::V4 ? 0 : 1; }
-
 std::vector<std::string> port_names(std::span<const dataplane::PortInfo> ports) {
   std::vector<std::string> out;
   for (const dataplane::PortInfo& pi : ports) out.push_back(pi.name);
@@ -291,7 +289,7 @@ void ControlPlane::apply(snoop::Actions& a, rte_mbuf* frame, const net::McastMes
     if (!publish(key, ports, u.remove)) remember_refused(key, ports, u.remove);
   }
   for (const snoop::UnregisteredUpdate& u : a.unregistered)
-    state.set_unregistered(u.vlan, family_index(u.family), u.ports);
+    state.set_unregistered(u.vlan, u.family, u.ports);
   for (const snoop::QueryToSend& q : a.queries) send_query(q);
 
   if (frame != nullptr) {
@@ -319,7 +317,7 @@ bool ControlPlane::publish(const mft::Key& key, PortMask ports, bool remove) {
     ok = mft.set(key, ports);
   }
   if (ok && !key.is_any_source()) {
-    const unsigned fam = family_index(key.group.family());
+    const net::Family fam = key.group.family();
     sw_.state.set_has_source_entries(key.vlan, fam, mft.source_keys(key.vlan, fam) != 0);
   }
   return ok;

@@ -263,7 +263,7 @@ json ControlPlane::explain(const json& request) const {
   if (ps.shut.load(std::memory_order_relaxed)) {
     notes.push_back("the ingress port is shut by BPDU guard: nothing it receives is forwarded");
   } else if (fi.cls == C::McastData4 || fi.cls == C::McastData6) {
-    d = dataplane::decide_mcast(sw_.mft, fs, vlan, frame.data() + fi.l3_offset, fi.cls == C::McastData6, in);
+    d = dataplane::decide_mcast(sw_.mft, fs, vlan, frame.data() + fi.l3_offset, fi.family(), in);
     looked_up = true;
   } else if (fi.cls == C::LinkLocalMulticast) {
     d.decided = vs.members;

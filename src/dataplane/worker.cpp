@@ -196,7 +196,7 @@ void Worker::classify(Burst& b) {
     // 802.1ad S-tagged frames are not switched (no QinQ support): VLAN 0 is never admitted.
     b.vlan[i] = fi.qinq ? VlanId{0} : fi.vid;
     b.l3[i] = fi.l3_offset;
-    b.v6[i] = fi.ethertype == net::ether_type::kIpv6;
+    b.family[i] = fi.family();
     b.group_mac_ok[i] = !fi.is_control() ||
                         net::group_mac_matches(rte_pktmbuf_mtod(m, const uint8_t*), fi.group);
   }
@@ -283,7 +283,7 @@ void Worker::dispatch_control(Burst& b, unsigned i) {
     return;
   }
   const VlanState& vs = t_.state->vlan(b.vlan[i]);
-  if (!(b.v6[i] ? vs.snoop_mld : vs.snoop_igmp)) {
+  if (!(b.family[i] == net::Family::V6 ? vs.snoop_mld : vs.snoop_igmp)) {
     flood(b, i, StormClass::UnregisteredMulticast);
     return;
   }
@@ -314,12 +314,12 @@ void Worker::flood(Burst& b, unsigned i, StormClass cls) {
 // else the (*,G) key (mcast_lookup_with_source), written in place from the IP header.
 void Worker::key_mcast(Burst& b, unsigned i) {
   const uint8_t* ip = rte_pktmbuf_mtod(b.pkts[i], const uint8_t*) + b.l3[i];
-  const bool v6 = b.v6[i];
-  if (mcast_lookup_with_source(t_.state->vlan(b.vlan[i]), v6)) {
-    fill_mcast_key(b.sg_keys[b.nsg], b.vlan[i], ip, v6, true);
+  const net::Family family = b.family[i];
+  if (mcast_lookup_with_source(t_.state->vlan(b.vlan[i]), family)) {
+    fill_mcast_key(b.sg_keys[b.nsg], b.vlan[i], ip, family, true);
     b.sg_slot[b.nsg++] = static_cast<uint16_t>(i);
   } else {
-    fill_mcast_key(b.g_keys[b.ng], b.vlan[i], ip, v6, false);
+    fill_mcast_key(b.g_keys[b.ng], b.vlan[i], ip, family, false);
     b.g_slot[b.ng++] = static_cast<uint16_t>(i);
   }
 }
@@ -339,7 +339,7 @@ void Worker::lookup_mcast(Burst& b) {
         continue;
       }
       const uint8_t* ip = rte_pktmbuf_mtod(b.pkts[i], const uint8_t*) + b.l3[i];
-      fill_mcast_key(b.g_keys[b.ng], b.vlan[i], ip, b.v6[i], false);
+      fill_mcast_key(b.g_keys[b.ng], b.vlan[i], ip, b.family[i], false);
       b.g_slot[b.ng++] = static_cast<uint16_t>(i);
     }
   }
@@ -354,7 +354,7 @@ void Worker::lookup_mcast(Burst& b) {
       rte_pktmbuf_free(b.pkts[i]);
       b.pkts[i] = nullptr;
     } else {
-      b.egress[i] = unregistered_egress(t_.state->vlan(b.vlan[i]), b.v6[i]);
+      b.egress[i] = unregistered_egress(t_.state->vlan(b.vlan[i]), b.family[i]);
       ++b.pc->mcast_unregistered;
     }
   }

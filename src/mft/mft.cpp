@@ -176,7 +176,7 @@ bool Table::set(const Key& key, PortMask ports) {
 
 void Table::count_source_key(const Key& key, int delta) {
   if (key.is_any_source()) return;
-  w_.source_keys[source_slot(key.vlan, key.group.is_v4() ? 0 : 1)] += delta;
+  w_.source_keys[source_slot(key.vlan, key.group.family())] += delta;
 }
 
 bool Table::erase(const Key& key) { return erase_impl(key, false); }

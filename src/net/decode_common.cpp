@@ -1,6 +1,7 @@
 #include "decode_common.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "mcsnoop/net/byte_order.hpp"
 #include "mcsnoop/net/time_code.hpp"
@@ -87,6 +88,21 @@ DecodeResult decode_pim(const uint8_t* pim, uint32_t len, McastMessage& out) {
 }  // namespace mcsnoop::net::detail
 
 namespace mcsnoop::net {
+namespace {
+
+// The family of a control class's IP header, nullopt for a class that is not control. PIM
+// comes in both: its IP version nibble (at `l3`, when inside the frame) says which.
+std::optional<Family> control_family(FrameClass cls, const uint8_t* frame, uint32_t l3, uint32_t len) {
+  switch (cls) {
+    case FrameClass::IgmpControl: return Family::V4;
+    case FrameClass::MldControl:
+    case FrameClass::MrdControl6: return Family::V6;
+    case FrameClass::PimControl: return l3 < len && (frame[l3] >> 4) == 4 ? Family::V4 : Family::V6;
+    default: return std::nullopt;
+  }
+}
+
+}  // namespace
 
 DecodeResult decode_classified(const uint8_t* frame, uint32_t len, const Classification& c,
                                McastMessage& out, DecodeNotes* notes) {
@@ -96,14 +112,12 @@ DecodeResult decode_classified(const uint8_t* frame, uint32_t len, const Classif
   // Bounds of the hand-over itself (not header checks): the layers must lie in the frame.
   const uint32_t l3 = c.l3_offset;
   const uint32_t l4 = c.l4_offset;
-  const bool v4 = c.cls == FrameClass::IgmpControl ||
-                  (c.cls == FrameClass::PimControl && l3 < len && (frame[l3] >> 4) == 4);
-  const bool v6 = c.cls == FrameClass::MldControl || c.cls == FrameClass::MrdControl6 ||
-                  (c.cls == FrameClass::PimControl && !v4);
-  if (!v4 && !v6) {
+  const std::optional<Family> family = control_family(c.cls, frame, l3, len);
+  if (!family) {
     out.clear();
     return DecodeResult::NotControl;
   }
+  const bool v4 = *family == Family::V4;
   const uint8_t* ip = frame + l3;
   const uint32_t fixed = v4 ? kIpv4MinHeaderLen : kIpv6HeaderLen;
   if (l3 + fixed > len || l4 < l3 + fixed || l4 > len) {

@@ -48,8 +48,8 @@ TEST(VlanEgress, TableEntriesNamingNonMembersReachMembersOnly) {
   // Put straight into the tables: sets that name every port of the switch.
   ASSERT_TRUE(sw.dp().mft().set(mft::Key(10, ip("239.3.3.3")), PortMask::all(4)));
   ASSERT_TRUE(sw.dp().mft().set(mft::Key(10, ip("239.4.4.4"), ip("10.0.0.2")), PortMask::all(4)));
-  sw.dp().state().set_unregistered(10, 0, PortMask::all(4));
-  sw.dp().state().set_unregistered(10, 1, PortMask::all(4));
+  sw.dp().state().set_unregistered(10, net::Family::V4, PortMask::all(4));
+  sw.dp().state().set_unregistered(10, net::Family::V6, PortMask::all(4));
   auto out = sw.send("h2", udp_to("239.3.3.3", "10.0.0.2"));
   EXPECT_EQ(out["h1"].size(), 1u);
   expect_only_members(out, "(*,G) entry");

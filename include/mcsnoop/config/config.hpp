@@ -167,7 +167,7 @@ struct MacTable {
 struct ListenAddress {
   std::string host;   // "127.0.0.1" or "::1" (brackets removed)
   uint16_t port = 0;  // 1-65535
-  bool v6 = false;
+  net::Family family = net::Family::V4;  // V6 when written in brackets
   // "127.0.0.1:9417" or "[::1]:9417", as written in the config.
   std::string to_string() const;
 };

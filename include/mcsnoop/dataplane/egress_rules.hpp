@@ -27,6 +27,7 @@
 #include "mcsnoop/mft/entry.hpp"
 #include "mcsnoop/mft/key.hpp"
 #include "mcsnoop/mft/mft.hpp"
+#include "mcsnoop/net/ip_addr.hpp"
 #include "mcsnoop/net/wire.hpp"
 
 namespace mcsnoop::dataplane {
@@ -49,9 +50,9 @@ constexpr const char* to_string(McastMatch m) {
 }
 
 // 1. The (S,G) (with_source) or (*,G) key of a multicast data frame of `vlan`, straight from its
-// IP header at `ip` (IPv6 when `v6`; the classifier has checked that the header is there).
-inline void fill_mcast_key(mft::Key& k, VlanId vlan, const uint8_t* ip, bool v6, bool with_source) {
-  if (v6) {
+// IP header of `family` at `ip` (the classifier has checked that the header is there).
+inline void fill_mcast_key(mft::Key& k, VlanId vlan, const uint8_t* ip, net::Family family, bool with_source) {
+  if (family == net::Family::V6) {
     mft::fill_key_v6(k, vlan, ip + net::kIpv6DstOffset, with_source ? ip + net::kIpv6SrcOffset : nullptr);
   } else {
     mft::fill_key_v4(k, vlan, ip + net::kIpv4DstOffset, with_source ? ip + net::kIpv4SrcOffset : nullptr);
@@ -60,8 +61,8 @@ inline void fill_mcast_key(mft::Key& k, VlanId vlan, const uint8_t* ip, bool v6,
 
 // 1. Whether a frame of the family is looked up as (S,G) first. Where the VLAN has no (S,G) key
 // of the family the lookup could only miss, so it is skipped (forwarding_state.hpp).
-inline bool mcast_lookup_with_source(const VlanState& vs, bool v6) {
-  return vs.source_lookup_needed(v6);
+inline bool mcast_lookup_with_source(const VlanState& vs, net::Family family) {
+  return vs.source_lookup_needed(family);
 }
 
 // 3. The match a lookup result stands for: a hit of an (S,G) or a (*,G) key, or a miss.
@@ -72,8 +73,8 @@ inline McastMatch match_of(const mft::Entry* found, bool source_key) {
 
 // 3. Where unregistered multicast of the family goes in the VLAN (snooping.unregistered, per
 // VLAN, published by the control lcore).
-inline PortMask unregistered_egress(const VlanState& vs, bool v6) {
-  return vs.unregistered_ports(v6);
+inline PortMask unregistered_egress(const VlanState& vs, net::Family family) {
+  return vs.unregistered_ports(family);
 }
 
 // 3. The ports a frame is decided to: the matching entry's, else `fallback` (the unregistered
@@ -107,24 +108,24 @@ struct McastDecision {
 // `vlan`, as Worker::rx_burst decides it in a burst of one (storm control aside). Reader or
 // control lcore (mft::Table's rules); reads the forwarding state like a worker does.
 inline McastDecision decide_mcast(const mft::Table& mft, const ForwardingState& fs, VlanId vlan,
-                                  const uint8_t* ip, bool v6, PortId in) {
+                                  const uint8_t* ip, net::Family family, PortId in) {
   const VlanState& vs = fs.vlan(vlan);
   McastDecision d;
   mft::Key key;
   const mft::Entry* found[1] = {nullptr};
-  d.source_looked_up = mcast_lookup_with_source(vs, v6);
+  d.source_looked_up = mcast_lookup_with_source(vs, family);
   if (d.source_looked_up) {
-    fill_mcast_key(key, vlan, ip, v6, true);
+    fill_mcast_key(key, vlan, ip, family, true);
     mft.lookup_bulk(&key, 1, found);
     // From :: the IPv6 (S,G) key is the (*,G) key (key.hpp): a hit is the (*,G) entry.
     d.match = match_of(found[0], !key.is_any_source());
   }
   if (d.match == McastMatch::None) {
-    fill_mcast_key(key, vlan, ip, v6, false);
+    fill_mcast_key(key, vlan, ip, family, false);
     mft.lookup_bulk(&key, 1, found);
     d.match = match_of(found[0], false);
   }
-  d.decided = decided_ports(found[0], unregistered_egress(vs, v6));
+  d.decided = decided_ports(found[0], unregistered_egress(vs, family));
   d.egress = final_egress(d.decided, vs, ~fs.shut_ports(), in);
   return d;
 }

@@ -27,6 +27,7 @@
 #include "mcsnoop/core/port_mask.hpp"
 #include "mcsnoop/dataplane/spec.hpp"
 #include "mcsnoop/dataplane/token_bucket.hpp"
+#include "mcsnoop/net/ip_addr.hpp"
 
 namespace mcsnoop::dataplane {
 
@@ -75,14 +76,14 @@ struct alignas(64) VlanState {
   bool exists = false;
   std::atomic<bool> snoop_igmp{false};  // changed by a reload only
   std::atomic<bool> snoop_mld{false};
-  std::array<std::atomic<uint64_t>, 2> unregistered{};  // by net::Family: V4 = 0, V6 = 1
-  std::array<std::atomic<bool>, 2> has_source_entries{};  // by net::Family
+  std::array<std::atomic<uint64_t>, net::kFamilyCount> unregistered{};  // by net::family_slot()
+  std::array<std::atomic<bool>, net::kFamilyCount> has_source_entries{};
 
-  PortMask unregistered_ports(unsigned family) const {
-    return PortMask(unregistered[family].load(std::memory_order_relaxed));
+  PortMask unregistered_ports(net::Family family) const {
+    return PortMask(unregistered[net::family_slot(family)].load(std::memory_order_relaxed));
   }
-  bool source_lookup_needed(unsigned family) const {
-    return has_source_entries[family].load(std::memory_order_relaxed);
+  bool source_lookup_needed(net::Family family) const {
+    return has_source_entries[net::family_slot(family)].load(std::memory_order_relaxed);
   }
 };
 static_assert(sizeof(VlanState) == 64, "one cache line per VLAN on the data path");
@@ -99,8 +100,8 @@ class ForwardingState {
   const VlanState& vlan(VlanId v) const { return vlans_[v]; }
 
   // Control lcore only: publish where unregistered multicast of `family` goes in `vlan`.
-  void set_unregistered(VlanId vlan, unsigned family, PortMask ports) {
-    vlans_[vlan].unregistered[family].store((ports & vlans_[vlan].members).bits(),
+  void set_unregistered(VlanId vlan, net::Family family, PortMask ports) {
+    vlans_[vlan].unregistered[net::family_slot(family)].store((ports & vlans_[vlan].members).bits(),
                                             std::memory_order_release);
   }
   // Bumped by the control lcore after it removes MAC addresses in bulk (a port's link went
@@ -130,8 +131,8 @@ class ForwardingState {
   void reconfigure(const SwitchSpec& next, uint64_t tsc_hz);
 
   // Control lcore only: whether the MFT holds (S,G) keys of `family` in `vlan`.
-  void set_has_source_entries(VlanId vlan, unsigned family, bool any) {
-    vlans_[vlan].has_source_entries[family].store(any, std::memory_order_release);
+  void set_has_source_entries(VlanId vlan, net::Family family, bool any) {
+    vlans_[vlan].has_source_entries[net::family_slot(family)].store(any, std::memory_order_release);
   }
 
  private:

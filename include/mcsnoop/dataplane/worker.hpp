@@ -106,7 +106,7 @@ class Worker {
     VlanId vlan[kBurst];
     uint16_t l3[kBurst];        // IP header offset
     bool tagged[kBurst];
-    bool v6[kBurst];            // IPv6 (else IPv4) where the class is an IP one
+    net::Family family[kBurst];  // where the class is an IP one
     bool group_mac_ok[kBurst];  // control frames: destination MAC is the group's (RFC 1112, 2464)
     // Per slot, the decision: an MFT entry (read late, in deliver_burst()) or a port set.
     const mft::Entry* entry[kBurst];

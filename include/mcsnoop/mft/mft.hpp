@@ -149,8 +149,8 @@ class Table {
 
   size_t size() const { return w_.size; }
   uint32_t capacity() const { return w_.capacity; }
-  // Source-specific (S,G) keys of `vlan` whose group has `family` (net::Family: V4 = 0, V6 = 1).
-  uint32_t source_keys(VlanId vlan, unsigned family) const {
+  // Source-specific (S,G) keys of `vlan` whose group has `family`.
+  uint32_t source_keys(VlanId vlan, net::Family family) const {
     return w_.source_keys[source_slot(vlan, family)];
   }
   const Stats& stats() const { return w_.stats; }
@@ -290,7 +290,9 @@ class Table {
   // Hands an unlinked record to the defer queue (blocking fallback if that ever fails).
   void retire(const Record* r);
   static void free_retired(void* self, void* elem, unsigned n);
-  static unsigned source_slot(VlanId vlan, unsigned family) { return (vlan & 0x0fffu) * 2 + (family & 1u); }
+  static unsigned source_slot(VlanId vlan, net::Family family) {
+    return (vlan & 0x0fffu) * net::kFamilyCount + net::family_slot(family);
+  }
   void count_source_key(const Key& key, int delta);
   uint32_t word_of(const Record* r) const { return static_cast<uint32_t>(r - r_.records) + 1; }
   void store_word(size_t slot, uint32_t word) {
@@ -314,7 +316,7 @@ class Table {
     std::unique_ptr<detail::RecordPool> pool;  // outlives dq: ~Table deletes dq in its body
     rte_rcu_qsbr_dq* dq = nullptr;
     Stats stats;
-    std::vector<uint32_t> source_keys = std::vector<uint32_t>(4096 * 2);
+    std::vector<uint32_t> source_keys = std::vector<uint32_t>(4096 * net::kFamilyCount);
   } w_;
 };
 

@@ -83,6 +83,8 @@ struct FrameInfo {
   FrameClass cls = FrameClass::Malformed;
 
   constexpr bool priority_tagged() const { return tagged && !qinq && vid == 0; }
+  // The IP family where the class is an IP one (meaningless otherwise).
+  constexpr Family family() const { return ethertype == ether_type::kIpv6 ? Family::V6 : Family::V4; }
   constexpr bool is_control() const {
     return cls == FrameClass::IgmpControl || cls == FrameClass::MldControl ||
            cls == FrameClass::MrdControl6 || cls == FrameClass::PimControl;

@@ -16,6 +16,11 @@
 namespace mcsnoop::net {
 
 enum class Family : uint8_t { V4 = 0, V6 = 1 };
+inline constexpr unsigned kFamilyCount = 2;
+
+// The slot of `f` in an array indexed by family (std::array<T, kFamilyCount>): V4 = 0, V6 = 1.
+// The one place that turns a Family into a number.
+constexpr unsigned family_slot(Family f) { return static_cast<unsigned>(f); }
 
 class IpAddr {
  public:

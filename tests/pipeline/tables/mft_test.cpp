@@ -79,22 +79,22 @@ TEST(MftKeyTest, HeaderBuildersMatchTheConstructorsByteForByte) {
 
 TEST_F(MftTest, SourceKeysAreCountedPerVlanAndFamily) {
   const IpAddr g6 = IpAddr::v6_link_scope(0x1234);  // family is all that matters here
-  EXPECT_EQ(table_.source_keys(kVlan, 0), 0u);
+  EXPECT_EQ(table_.source_keys(kVlan, net::Family::V4), 0u);
   ASSERT_TRUE(table_.set(Key(kVlan, kGroup), ports({1})));
-  EXPECT_EQ(table_.source_keys(kVlan, 0), 0u) << "(*,G) keys are not source-specific";
+  EXPECT_EQ(table_.source_keys(kVlan, net::Family::V4), 0u) << "(*,G) keys are not source-specific";
   ASSERT_TRUE(table_.set(Key(kVlan, kGroup, kSource), ports({1})));
   ASSERT_TRUE(table_.set(Key(kVlan, kGroup, kSource), ports({2})));  // a replace is no new key
   ASSERT_TRUE(table_.set(Key(kVlan, group_n(9), kSource), ports({2})));
   ASSERT_TRUE(table_.set(Key(kVlan, g6, IpAddr::v6_link_scope(1)), ports({2})));
-  EXPECT_EQ(table_.source_keys(kVlan, 0), 2u);
-  EXPECT_EQ(table_.source_keys(kVlan, 1), 1u);
-  EXPECT_EQ(table_.source_keys(kVlan + 1, 0), 0u);
+  EXPECT_EQ(table_.source_keys(kVlan, net::Family::V4), 2u);
+  EXPECT_EQ(table_.source_keys(kVlan, net::Family::V6), 1u);
+  EXPECT_EQ(table_.source_keys(kVlan + 1, net::Family::V4), 0u);
   ASSERT_TRUE(table_.erase(Key(kVlan, kGroup, kSource)));
   EXPECT_FALSE(table_.erase(Key(kVlan, kGroup, kSource)));
-  EXPECT_EQ(table_.source_keys(kVlan, 0), 1u);
+  EXPECT_EQ(table_.source_keys(kVlan, net::Family::V4), 1u);
   table_.clear();
-  EXPECT_EQ(table_.source_keys(kVlan, 0), 0u);
-  EXPECT_EQ(table_.source_keys(kVlan, 1), 0u);
+  EXPECT_EQ(table_.source_keys(kVlan, net::Family::V4), 0u);
+  EXPECT_EQ(table_.source_keys(kVlan, net::Family::V6), 0u);
 }
 
 TEST_F(MftTest, SetPublishesEntryWithItsPortsAndFanOut) {

@@ -28,7 +28,7 @@ TEST(MetricsKey, Ipv4) {
   const auto& m = *r.config->control.metrics_listen;
   EXPECT_EQ(m.host, "127.0.0.1");
   EXPECT_EQ(m.port, 9417);
-  EXPECT_FALSE(m.v6);
+  EXPECT_EQ(m.family, net::Family::V4);
   EXPECT_EQ(m.to_string(), "127.0.0.1:9417");
 }
 
@@ -38,7 +38,7 @@ TEST(MetricsKey, BracketedIpv6) {
   const auto& m = *r.config->control.metrics_listen;
   EXPECT_EQ(m.host, "::1");
   EXPECT_EQ(m.port, 65535);
-  EXPECT_TRUE(m.v6);
+  EXPECT_EQ(m.family, net::Family::V6);
   EXPECT_EQ(m.to_string(), "[::1]:65535");
 }
 
