@@ -74,8 +74,5 @@ std::vector<uint8_t> build(const EthernetFrame& m, const FrameOptions& o) {
   write_ethernet_frame(frame, m, o);
   return frame;
 }
-uint32_t build_into(std::span<uint8_t> buf, const EthernetFrame& m, const FrameOptions& o) {
-  return write_ethernet_frame(buf, m, o);
-}
 
 }  // namespace mcsnoop::net

@@ -107,14 +107,5 @@ std::vector<uint8_t> build(const IgmpV3Report& m, const FrameOptions& o) { retur
 uint32_t build_into(std::span<uint8_t> buf, const IgmpQuery& m, const FrameOptions& o) {
   return detail::build_frame(buf, m, o);
 }
-uint32_t build_into(std::span<uint8_t> buf, const IgmpReport& m, const FrameOptions& o) {
-  return detail::build_frame(buf, m, o);
-}
-uint32_t build_into(std::span<uint8_t> buf, const IgmpLeave& m, const FrameOptions& o) {
-  return detail::build_frame(buf, m, o);
-}
-uint32_t build_into(std::span<uint8_t> buf, const IgmpV3Report& m, const FrameOptions& o) {
-  return detail::build_frame(buf, m, o);
-}
 
 }  // namespace mcsnoop::net

@@ -91,14 +91,5 @@ std::vector<uint8_t> build(const MldV2Report& m, const FrameOptions& o) { return
 uint32_t build_into(std::span<uint8_t> buf, const MldQuery& m, const FrameOptions& o) {
   return detail::build_frame(buf, m, o);
 }
-uint32_t build_into(std::span<uint8_t> buf, const MldReport& m, const FrameOptions& o) {
-  return detail::build_frame(buf, m, o);
-}
-uint32_t build_into(std::span<uint8_t> buf, const MldDone& m, const FrameOptions& o) {
-  return detail::build_frame(buf, m, o);
-}
-uint32_t build_into(std::span<uint8_t> buf, const MldV2Report& m, const FrameOptions& o) {
-  return detail::build_frame(buf, m, o);
-}
 
 }  // namespace mcsnoop::net

@@ -96,16 +96,7 @@ std::vector<uint8_t> build(const MrdTermination& m, const FrameOptions& o) {
   return detail::build_frame(m, o);
 }
 
-uint32_t build_into(std::span<uint8_t> buf, const PimHello& m, const FrameOptions& o) {
-  return detail::build_frame(buf, m, o);
-}
-uint32_t build_into(std::span<uint8_t> buf, const MrdAdvertisement& m, const FrameOptions& o) {
-  return detail::build_frame(buf, m, o);
-}
 uint32_t build_into(std::span<uint8_t> buf, const MrdSolicitation& m, const FrameOptions& o) {
-  return detail::build_frame(buf, m, o);
-}
-uint32_t build_into(std::span<uint8_t> buf, const MrdTermination& m, const FrameOptions& o) {
   return detail::build_frame(buf, m, o);
 }
 

@@ -14,9 +14,11 @@
 // deliberately non-conformant packets (TTL 2, no Router Alert). Frames are zero-padded to the
 // 60-byte Ethernet minimum unless told otherwise.
 //
-// build() returns a new vector; build_into() writes into a caller buffer and returns the frame
-// length, or 0 (writing nothing) when the buffer is too small. Both are reentrant and thread-safe.
-// Not for the data path: they allocate (build) and are written for clarity.
+// build() returns a new vector (tests, fuzzers, traffic generators). build_into() writes into a
+// caller buffer (an mbuf) and returns the frame length, or 0 (writing nothing) when the buffer is
+// too small; it exists only for the frames the switch itself sends: queries, the MRD
+// solicitation, and `explain`'s probe datagram. Both are reentrant and thread-safe. Not for the
+// data path: they are written for clarity.
 #pragma once
 
 #include <cstdint>
@@ -182,19 +184,10 @@ std::vector<uint8_t> build(const MrdTermination& m, const FrameOptions& o = {});
 std::vector<uint8_t> build(const UdpDatagram& m, const FrameOptions& o = {});
 std::vector<uint8_t> build(const EthernetFrame& m, const FrameOptions& o = {});
 
+// The frames the switch sends (src/control): build() writes through the same code.
 uint32_t build_into(std::span<uint8_t> buf, const IgmpQuery& m, const FrameOptions& o = {});
-uint32_t build_into(std::span<uint8_t> buf, const IgmpReport& m, const FrameOptions& o = {});
-uint32_t build_into(std::span<uint8_t> buf, const IgmpLeave& m, const FrameOptions& o = {});
-uint32_t build_into(std::span<uint8_t> buf, const IgmpV3Report& m, const FrameOptions& o = {});
 uint32_t build_into(std::span<uint8_t> buf, const MldQuery& m, const FrameOptions& o = {});
-uint32_t build_into(std::span<uint8_t> buf, const MldReport& m, const FrameOptions& o = {});
-uint32_t build_into(std::span<uint8_t> buf, const MldDone& m, const FrameOptions& o = {});
-uint32_t build_into(std::span<uint8_t> buf, const MldV2Report& m, const FrameOptions& o = {});
-uint32_t build_into(std::span<uint8_t> buf, const PimHello& m, const FrameOptions& o = {});
-uint32_t build_into(std::span<uint8_t> buf, const MrdAdvertisement& m, const FrameOptions& o = {});
 uint32_t build_into(std::span<uint8_t> buf, const MrdSolicitation& m, const FrameOptions& o = {});
-uint32_t build_into(std::span<uint8_t> buf, const MrdTermination& m, const FrameOptions& o = {});
 uint32_t build_into(std::span<uint8_t> buf, const UdpDatagram& m, const FrameOptions& o = {});
-uint32_t build_into(std::span<uint8_t> buf, const EthernetFrame& m, const FrameOptions& o = {});
 
 }  // namespace mcsnoop::net
