@@ -70,7 +70,7 @@ Worker::Worker(unsigned index, const SharedTables& shared, std::vector<RxQueue> 
   tx_.init(std::move(tx_targets), header_pool, clone_pool, counters_.data());
 }
 
-void Worker::deliver(rte_mbuf* m, PortId in, VlanId vlan, bool tagged, PortMask egress) {
+inline void Worker::deliver(rte_mbuf* m, PortId in, VlanId vlan, bool tagged, PortMask egress) {
   if (handoff_ == nullptr) {
     tx_.emit(m, vlan, tagged, egress, t_.state->vlan(vlan).untagged);
     return;
@@ -203,12 +203,16 @@ void Worker::classify(Burst& b) {
 }
 
 // Stage 2. Ingress, frame by frame in arrival order (policers and the learning filter see the
-// frames in the order they came): VLAN admission, the sender's learning key, then what the
-// frame needs next.
+// frames in the order they came). Two passes: VLAN admission, which also names each admitted
+// frame's unicast sender and prefetches its learning-filter slot; then the sender's learning
+// key and what the frame needs next, by which time those slots are in cache.
 void Worker::ingress(Burst& b) {
+  for (unsigned i = 0; i < b.n; ++i) {
+    if (admit(b, i)) name_source(b, i);
+  }
   uint64_t last_src = 0;  // key word of the previous frame's sender (0: none; VLAN 0 is never one)
   for (unsigned i = 0; i < b.n; ++i) {
-    if (!admit(b, i)) continue;
+    if (b.pkts[i] == nullptr) continue;
     take_source(b, i, last_src);
     dispatch(b, i);
   }
@@ -216,7 +220,7 @@ void Worker::ingress(Burst& b) {
 
 // 802.1Q ingress: the VLAN the frame belongs to on this port (or a drop), then bridge
 // protection for the IEEE reserved group addresses. False when the frame was consumed.
-bool Worker::admit(Burst& b, unsigned i) {
+inline bool Worker::admit(Burst& b, unsigned i) {
   const VlanId vid = b.vlan[i];
   const bool qinq = b.tagged[i] && vid == 0;  // classify() left VID 0 only for S-tags
   const VlanId vlan = qinq ? VlanId{0} : b.ps->ingress_vlan(b.tagged[i], vid);
@@ -233,25 +237,34 @@ bool Worker::admit(Burst& b, unsigned i) {
   return true;
 }
 
+// The learning key word of an admitted frame's unicast sender (0 for a group source address,
+// which is never learned), its learning-filter slot prefetched for take_source().
+inline void Worker::name_source(Burst& b, unsigned i) {
+  const auto* src_mac = rte_pktmbuf_mtod(b.pkts[i], const uint8_t*) + net::kEthernetSrcOffset;
+  if (!is_unicast_mac(src_mac)) {
+    b.src[i] = 0;
+    return;
+  }
+  b.src[i] = l2::MacKey::from_bytes(src_mac, b.vlan[i]).word();
+  learn_filter_.prefetch(b.src[i]);
+}
+
 // The learning key of an admitted frame's unicast sender, whatever becomes of the frame. A
 // sender repeating the previous frame's costs one compare (a burst usually comes from few
 // senders, e.g. a router port carrying streams); one the LearnFilter has settled on this port
 // costs a cache probe; the others go to the MAC table lookup.
-void Worker::take_source(Burst& b, unsigned i, uint64_t& last_src) {
-  const auto* src_mac = rte_pktmbuf_mtod(b.pkts[i], const uint8_t*) + net::kEthernetSrcOffset;
-  if (!is_unicast_mac(src_mac)) return;
-  const uint64_t src = l2::MacKey::from_bytes(src_mac, b.vlan[i]).word();
-  if (src == last_src) return;
+inline void Worker::take_source(Burst& b, unsigned i, uint64_t& last_src) {
+  const uint64_t src = b.src[i];
+  if (src == 0 || src == last_src) return;
   last_src = src;
   if (source_settled(src, b.in, b.moves_pending)) return;
   b.mac_keys[b.nmac] = l2::MacKey::from_word(src);
-  b.mac_slot[b.nmac] = static_cast<uint16_t>(i);
   b.mac_is_dst[b.nmac++] = false;
 }
 
 // What an admitted frame needs next, by class: dropped, punted, flooded now, or keyed for an
 // MFT or MAC table lookup.
-void Worker::dispatch(Burst& b, unsigned i) {
+inline void Worker::dispatch(Burst& b, unsigned i) {
   using C = net::FrameClass;
   b.entry[i] = nullptr;
   b.egress[i] = PortMask();
@@ -417,7 +430,7 @@ void Worker::punt_burst(Burst& b) {
   }
 }
 
-bool Worker::source_settled(uint64_t src, PortId in, bool moves_pending) const {
+inline bool Worker::source_settled(uint64_t src, PortId in, bool moves_pending) const {
   if (!learn_filter_.settled(src, in, now_ms_)) return false;
   if (!moves_pending) return true;
   // A move record elsewhere overrides what this worker settled: the host went and came back.

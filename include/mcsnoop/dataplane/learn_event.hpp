@@ -44,6 +44,8 @@ class LearnFilter {
     const Slot& s = slot(key_word);
     return s.key == key_word && (s.state & kPortMask) == port && (s.state >> kPortBits) > now_ms;
   }
+  // Brings the slot of `key_word` into cache ahead of settled() / should_send().
+  void prefetch(uint64_t key_word) const { __builtin_prefetch(&slot(key_word)); }
   // The table showed the address fresh on `port`; it stays so until `fresh_until_ms`.
   void confirm(uint64_t key_word, PortId port, uint64_t now_ms, uint64_t fresh_until_ms) {
     slot(key_word) = Slot{key_word, pack(std::min(now_ms + kHoldMs, fresh_until_ms), port)};

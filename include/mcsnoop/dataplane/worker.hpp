@@ -108,6 +108,8 @@ class Worker {
     bool tagged[kBurst];
     bool v6[kBurst];            // IPv6 (else IPv4) where the class is an IP one
     bool group_mac_ok[kBurst];  // control frames: destination MAC is the group's (RFC 1112, 2464)
+    // Per slot, from ingress(): the unicast sender's l2::MacKey word (0: a group address).
+    uint64_t src[kBurst];
     // Per slot, the decision: an MFT entry (read late, in deliver_burst()) or a port set.
     const mft::Entry* entry[kBurst];
     PortMask egress[kBurst];
@@ -119,7 +121,7 @@ class Worker {
     uint16_t g_slot[kBurst];
     unsigned ng;
     l2::MacKey mac_keys[2 * kBurst];
-    uint16_t mac_slot[2 * kBurst];
+    uint16_t mac_slot[2 * kBurst];  // destination keys: the slot (source keys: unused)
     bool mac_is_dst[2 * kBurst];  // destination lookup (else source learning)
     unsigned nmac;
     uint64_t mac_values[2 * kBurst];
@@ -139,6 +141,7 @@ class Worker {
   void punt_burst(Burst& b);
   // Helpers of the stages, for one slot.
   bool admit(Burst& b, unsigned i);
+  void name_source(Burst& b, unsigned i);
   void take_source(Burst& b, unsigned i, uint64_t& last_src);
   void dispatch(Burst& b, unsigned i);
   void drop(Burst& b, unsigned i, Drop why);
