@@ -47,6 +47,13 @@ struct HarnessPort {
   std::optional<uint32_t> max_macs;
   dataplane::StormControlSpec storm;
   bool tx_multi_seg = true;  // false: as if the device lacked RTE_ETH_TX_OFFLOAD_MULTI_SEGS
+  // A device string as a configuration's `ports[].device` holds it (e.g.
+  // "net_pcap_x,rx_pcap=f.pcap"), probed by the switch, instead of the harness's ring pair:
+  // for the counters only a real PMD keeps. inject() and capture() have no rings for such a port.
+  std::string device;
+  // When not 0, the port's MTU (rte_eth_dev_set_mtu) once the switch has started it and before
+  // the control plane reads it; only for a device whose PMD can set one (net_null, af_packet).
+  uint16_t mtu = 0;
 };
 
 struct HarnessVlan {
@@ -75,6 +82,9 @@ struct HarnessLayout {
   uint32_t mft_capacity = 4096;
   uint32_t mac_table_size = 4096;
   uint32_t mac_move_limit = 5;
+  // false: the constructor neither runs the data path nor drains the captures, so that frames
+  // a device receives by itself (a pcap file) wait for the test.
+  bool step_at_start = true;
   // Last say over what the switch is built from (e.g. the app's wiring of a configuration's
   // limits), after the harness has filled both in.
   std::function<void(dataplane::SwitchSpec&, snoop::EngineConfig&)> configure;
@@ -104,25 +114,16 @@ class SwitchHarness {
     spec.mbufs = 8191;
     snoop::EngineConfig ecfg;
     for (const HarnessPort& hp : ports) {
-      // rte_eth_from_rings names the ethdev "net_ring_<name>".
-      const std::string ring_name = "r" + std::to_string(id) + "_" + hp.name;
-      const std::string dev = "net_ring_" + ring_name;
-      std::vector<rte_ring*> rxs;
-      for (unsigned q = 0; q < layout.rx_queues; ++q)
-        rxs.push_back(rte_ring_create(("r" + std::to_string(id) + hp.name + "rx" + std::to_string(q)).c_str(), 1024,
-                                      SOCKET_ID_ANY, 0));
-      rte_ring* tx = rte_ring_create(("r" + std::to_string(id) + hp.name + "tx").c_str(), layout.tx_ring_size,
-                                     SOCKET_ID_ANY, 0);
-      std::vector<rte_ring*> txs(layout.tx_queues, tx);  // every TX queue shares one capture ring
-      EXPECT_GE(rte_eth_from_rings(ring_name.c_str(), rxs.data(), static_cast<unsigned>(rxs.size()), txs.data(),
-                                   static_cast<unsigned>(txs.size()), SOCKET_ID_ANY),
-                0);
-      devices_.push_back(dev);
-      rx_.push_back(rxs);
-      tx_.push_back(tx);
       dataplane::PortSpec ps;
+      if (hp.device.empty()) {
+        ps.device = ring_device(id, hp.name, layout);
+      } else {
+        ps.device = hp.device;
+        devices_.push_back(hp.device.substr(0, hp.device.find(',')));
+        rx_.emplace_back();
+        tx_.push_back(nullptr);
+      }
       ps.name = hp.name;
-      ps.device = dev;
       ps.mode = hp.mode;
       ps.access_vlan = hp.vlan;
       ps.allowed_vlans = hp.allowed;
@@ -169,9 +170,15 @@ class SwitchHarness {
       dp_->rcu().online(w);
     }
     readers_online_ = true;
+    for (PortId p = 0; p < ports.size(); ++p) {
+      if (ports[p].mtu != 0) {
+        EXPECT_EQ(rte_eth_dev_set_mtu(dp_->port_info(p).dpdk_port, ports[p].mtu), 0) << ports[p].name;
+      }
+    }
     control_ = std::make_unique<control::ControlPlane>(dp_->control_handles(), ecfg);
     EXPECT_TRUE(control_->start("", &err)) << err;
     now_ms_ = dp_->clock().now_ms();
+    if (!layout.step_at_start) return;
     step();
     drain_all();  // startup queries etc. are checked by tests that care, through their own harness
   }
@@ -186,7 +193,11 @@ class SwitchHarness {
     for (const std::string& d : devices_) rte_vdev_uninit(d.c_str());
     for (auto& rxs : rx_)
       for (rte_ring* r : rxs) { drain_ring(r); rte_ring_free(r); }
-    for (rte_ring* r : tx_) { drain_ring(r); rte_ring_free(r); }
+    for (rte_ring* r : tx_) {
+      if (r == nullptr) continue;  // a port on a device of its own
+      drain_ring(r);
+      rte_ring_free(r);
+    }
     rte_mempool_free(pool_);
   }
 
@@ -287,6 +298,7 @@ class SwitchHarness {
   std::vector<Captured> capture(const std::string& port_name) {
     std::vector<Captured> out;
     rte_mbuf* m;
+    if (tx_[port(port_name)] == nullptr) return out;  // a port on a device of its own
     while (rte_ring_dequeue(tx_[port(port_name)], reinterpret_cast<void**>(&m)) == 0) {
       Captured c;
       c.nb_segs = m->nb_segs;
@@ -330,6 +342,27 @@ class SwitchHarness {
   uint64_t now_ms() const { return now_ms_; }
 
  private:
+  // A ring ethdev for port `name` of harness `id`: RX rings to inject into, every TX queue on one
+  // capture ring. Returns its device name.
+  std::string ring_device(unsigned id, const std::string& name, const HarnessLayout& layout) {
+    // rte_eth_from_rings names the ethdev "net_ring_<name>".
+    const std::string ring_name = "r" + std::to_string(id) + "_" + name;
+    std::vector<rte_ring*> rxs;
+    for (unsigned q = 0; q < layout.rx_queues; ++q)
+      rxs.push_back(rte_ring_create(("r" + std::to_string(id) + name + "rx" + std::to_string(q)).c_str(), 1024,
+                                    SOCKET_ID_ANY, 0));
+    rte_ring* tx = rte_ring_create(("r" + std::to_string(id) + name + "tx").c_str(), layout.tx_ring_size,
+                                   SOCKET_ID_ANY, 0);
+    std::vector<rte_ring*> txs(layout.tx_queues, tx);
+    EXPECT_GE(rte_eth_from_rings(ring_name.c_str(), rxs.data(), static_cast<unsigned>(rxs.size()), txs.data(),
+                                 static_cast<unsigned>(txs.size()), SOCKET_ID_ANY),
+              0);
+    devices_.push_back("net_ring_" + ring_name);
+    rx_.push_back(rxs);
+    tx_.push_back(tx);
+    return devices_.back();
+  }
+
   static void drain_ring(rte_ring* r) {
     void* m;
     while (rte_ring_dequeue(r, &m) == 0) rte_pktmbuf_free(static_cast<rte_mbuf*>(m));
