@@ -75,6 +75,7 @@ std::unique_ptr<Switch> Switch::create(const SwitchSpec& spec, std::string* err)
   if (!sw->create_control_tx(err)) return nullptr;
   sw->create_workers();
   if (!sw->start_ports(err)) return nullptr;
+  sw->port_status_ = dataplane::PortStatus(sw->ports_);
   return sw;
 }
 
@@ -182,6 +183,7 @@ void Switch::create_workers() {
 control::SwitchHandles Switch::control_handles() {
   control::SwitchHandles h{
       .ports = ports_,
+      .port_status = port_status_,
       .spec = spec_,
       .clock = clock_,
       .punt = punt_,

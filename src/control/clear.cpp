@@ -41,7 +41,7 @@ json ControlPlane::clear_counters() {
   for (PortId p = 0; p < port_count(); ++p) {
     PortBaseline& b = baseline_.ports[p];
     b.dp = port_counters(p);
-    if (rte_eth_stats_get(sw_.ports[p].dpdk_port, &b.nic) != 0) b.nic = rte_eth_stats{};
+    b.nic = sw_.port_status.nic_stats(p).value_or(dataplane::NicStats{});
     b.engine = engine_.port_counters(p);
     b.rx = engine_.rx_messages(p);
     b.tx = tx_msgs_[p];

@@ -4,13 +4,13 @@
 #include <bit>
 #include <chrono>
 #include <cstring>
+#include <optional>
 #include <random>
 #include <stdexcept>
 #include <thread>
 
 #include <sys/prctl.h>
 
-#include <rte_ethdev.h>
 #include <rte_mbuf.h>
 #include <rte_pause.h>
 #include <spdlog/spdlog.h>
@@ -71,9 +71,7 @@ ControlPlane::ControlPlane(SwitchHandles sw, snoop::EngineConfig engine_config)
   frame_buf_.resize(16384);
   mft_retry_limit_ = std::max<size_t>(kMftRetryFloor, sw_.mft.capacity());
   for (PortId p = 0; p < port_count(); ++p) {
-    uint16_t mtu = RTE_ETHER_MTU;
-    if (rte_eth_dev_get_mtu(sw_.ports[p].dpdk_port, &mtu) != 0) mtu = RTE_ETHER_MTU;
-    port_frame_limit_.push_back(mtu + kEthHeader);
+    port_frame_limit_.push_back(sw_.port_status.mtu(p) + kEthHeader);
   }
   const uint32_t room = rte_pktmbuf_data_room_size(sw_.packet_pool);
   mbuf_frame_limit_ = room > RTE_PKTMBUF_HEADROOM ? room - RTE_PKTMBUF_HEADROOM : 0;
@@ -101,10 +99,10 @@ bool ControlPlane::start(const std::string& socket_path, std::string* err) {
   started_ms_ = now_ms_;
   // Link state first, so the engine knows which ports are up before its startup queries.
   for (PortId p = 0; p < port_count(); ++p) {
-    rte_eth_link link{};
-    rte_eth_link_get_nowait(sw_.ports[p].dpdk_port, &link);
-    sw_.state.port(p).link_up.store(link.link_status == RTE_ETH_LINK_UP);
-    if (link.link_status == RTE_ETH_LINK_UP) solicitor_.trigger(p, now_ms_);
+    // A link the driver cannot report counts as down.
+    const bool up = sw_.port_status.link(p).value_or(dataplane::LinkStatus{}).up;
+    sw_.state.port(p).link_up.store(up);
+    if (up) solicitor_.trigger(p, now_ms_);
   }
   actions_.clear();
   engine_.start(snoop::Ms(now_ms_), actions_);
@@ -487,14 +485,14 @@ nlohmann::json ControlPlane::enable_port(const nlohmann::json& request) {
 
 void ControlPlane::poll_links() {
   for (PortId p = 0; p < port_count(); ++p) {
-    rte_eth_link link{};
-    if (rte_eth_link_get_nowait(sw_.ports[p].dpdk_port, &link) != 0) continue;
-    const bool up = link.link_status == RTE_ETH_LINK_UP;
+    const std::optional<dataplane::LinkStatus> link = sw_.port_status.link(p);
+    if (!link) continue;
+    const bool up = link->up;
     auto& ps = sw_.state.port(p);
     if (ps.link_up.load() == up) continue;
     ps.link_up.store(up);
     ++counters_.link_changes;
-    state_log_.link(p, up, link.link_speed, [this](PortId q) { return port_name(q); }, now_ms_);
+    state_log_.link(p, up, link->speed_mbps, [this](PortId q) { return port_name(q); }, now_ms_);
     if (!up) {
       sw_.macs.flush_port(p);
       sw_.state.bump_mac_flush_epoch();

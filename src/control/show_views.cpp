@@ -9,7 +9,6 @@
 #include <stdexcept>
 #include <vector>
 
-#include <rte_ethdev.h>
 #include <rte_version.h>
 
 #include "mcsnoop/control/control_plane.hpp"
@@ -47,8 +46,8 @@ json messages_json(const snoop::MsgCounters& c) {
   return out;
 }
 
-// The NIC's own counters (rte_eth_stats_get), next to the switch's.
-json nic_json(const rte_eth_stats& s) {
+// The NIC's own counters (dataplane::PortStatus::nic_stats), next to the switch's.
+json nic_json(const dataplane::NicStats& s) {
   return {{"ipackets", s.ipackets}, {"opackets", s.opackets}, {"ibytes", s.ibytes}, {"obytes", s.obytes},
           {"imissed", s.imissed},   {"ierrors", s.ierrors},   {"oerrors", s.oerrors}, {"rx_nombuf", s.rx_nombuf}};
 }
@@ -80,8 +79,7 @@ json ControlPlane::show_ports() const {
   for (PortId p = 0; p < port_count(); ++p) {
     const PortBaseline& b = baseline_.ports[p];
     const dataplane::PortCounters c = counters_minus(port_counters(p), b.dp);
-    rte_eth_stats nic{};
-    if (rte_eth_stats_get(sw_.ports[p].dpdk_port, &nic) != 0) nic = b.nic;
+    const dataplane::NicStats nic = sw_.port_status.nic_stats(p).value_or(b.nic);
     const snoop::PortUsage usage = engine_.port_usage(p);
     out.push_back({{"name", port_name(p)},
                    {"link", sw_.state.port(p).link_up.load() ? "up" : "down"},

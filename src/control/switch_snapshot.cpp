@@ -1,7 +1,6 @@
 // ControlPlane::snapshot: the state the metrics endpoint and the telemetry commands report,
 // copied on the control lcore (the only thread that may read the engine and the tables).
 #include <map>
-#include <rte_ethdev.h>
 
 #include "mcsnoop/control/control_plane.hpp"
 #include "mcsnoop/l2/mac_table.hpp"
@@ -11,19 +10,18 @@ namespace mcsnoop::control {
 
 namespace {
 
-NicCounters nic_counters(uint16_t dpdk_port) {
+NicCounters nic_counters(const std::optional<dataplane::NicStats>& st) {
   NicCounters n;
-  rte_eth_stats st{};
-  if (rte_eth_stats_get(dpdk_port, &st) != 0) return n;
+  if (!st) return n;
   n.valid = true;
-  n.rx_packets = st.ipackets;
-  n.tx_packets = st.opackets;
-  n.rx_bytes = st.ibytes;
-  n.tx_bytes = st.obytes;
-  n.rx_missed = st.imissed;
-  n.rx_errors = st.ierrors;
-  n.tx_errors = st.oerrors;
-  n.rx_nombuf = st.rx_nombuf;
+  n.rx_packets = st->ipackets;
+  n.tx_packets = st->opackets;
+  n.rx_bytes = st->ibytes;
+  n.tx_bytes = st->obytes;
+  n.rx_missed = st->imissed;
+  n.rx_errors = st->ierrors;
+  n.tx_errors = st->oerrors;
+  n.rx_nombuf = st->rx_nombuf;
   return n;
 }
 
@@ -39,7 +37,7 @@ void ControlPlane::snapshot(SwitchSnapshot& s) const {
     ps.link_up = sw_.state.port(p).link_up.load();
     ps.shut = sw_.state.port(p).shut.load();
     ps.counters = port_counters(p);
-    ps.nic = nic_counters(sw_.ports[p].dpdk_port);
+    ps.nic = nic_counters(sw_.port_status.nic_stats(p));
     ps.usage = engine_.port_usage(p);
     ps.router_guard_dropped = engine_.port_counters(p).dropped_router_guard;
     ps.macs = static_cast<uint32_t>(sw_.macs.port_size(p));

@@ -31,6 +31,7 @@
 #include "mcsnoop/dataplane/forwarding_state.hpp"
 #include "mcsnoop/dataplane/pending_macs.hpp"
 #include "mcsnoop/dataplane/port_info.hpp"
+#include "mcsnoop/dataplane/port_status.hpp"
 #include "mcsnoop/dataplane/spec.hpp"
 #include "mcsnoop/dataplane/tx_stage.hpp"
 
@@ -74,6 +75,7 @@ class Switch {
   unsigned port_count() const { return static_cast<unsigned>(ports_.size()); }
   const dataplane::PortInfo& port_info(PortId p) const { return ports_[p]; }
   std::span<const dataplane::PortInfo> ports() const { return ports_; }
+  const dataplane::PortStatus& port_status() const { return port_status_; }
   const dataplane::SwitchSpec& spec() const { return spec_; }
   const dataplane::TscClock& clock() const { return clock_; }
   dataplane::ForwardingState& state() { return *state_; }
@@ -130,6 +132,8 @@ class Switch {
   dataplane::SwitchSpec spec_;
   dataplane::TscClock clock_;
   std::vector<dataplane::PortInfo> ports_;
+  // Link, NIC counters and MTU of ports_ for the control plane (set once the ports started).
+  dataplane::PortStatus port_status_;
   // The RCU domain before the tables attached to it (destroyed after them).
   std::unique_ptr<rcu::RcuDomain> rcu_;
   std::unique_ptr<dataplane::ForwardingState> state_;

@@ -11,9 +11,8 @@
 #include <cstring>
 #include <type_traits>
 
-#include <rte_ethdev.h>
-
 #include "mcsnoop/dataplane/counters.hpp"
+#include "mcsnoop/dataplane/port_status.hpp"
 #include "mcsnoop/snoop/engine.hpp"
 
 namespace mcsnoop::control {
@@ -50,7 +49,7 @@ inline dataplane::PortCounters counters_minus(const dataplane::PortCounters& a, 
 
 struct PortBaseline {
   dataplane::PortCounters dp;
-  rte_eth_stats nic{};
+  dataplane::NicStats nic;
   snoop::PortCounters engine;
   snoop::MsgCounters rx, tx;
   uint64_t refused_groups = 0, refused_sources = 0;

@@ -1,6 +1,6 @@
 // What the control plane is handed by the switch that owns every resource: the rings it
 // drains, its own TX path, writer handles of the tables the workers read, and read-only views
-// of the ports and of the data-path lcores. The control plane owns none of these and never
+// of the ports (their link state and NIC counters included) and of the data-path lcores. The control plane owns none of these and never
 // sees the data plane (the workers) itself.
 //
 // Thread safety: every referenced object outlives the ControlPlane. The control lcore is the
@@ -23,6 +23,7 @@
 #include "mcsnoop/dataplane/lcore_cycles.hpp"
 #include "mcsnoop/dataplane/pending_macs.hpp"
 #include "mcsnoop/dataplane/port_info.hpp"
+#include "mcsnoop/dataplane/port_status.hpp"
 #include "mcsnoop/dataplane/spec.hpp"
 #include "mcsnoop/dataplane/tx_stage.hpp"
 
@@ -41,8 +42,10 @@ struct LcoreHandle {
 };
 
 struct SwitchHandles {
-  // Ports in PortId order; link state and NIC statistics are read through dpdk_port.
+  // Ports in PortId order, and what their drivers report (link, NIC counters, MTU): the
+  // control plane reads the ports through port_status only.
   std::span<const dataplane::PortInfo> ports;
+  const dataplane::PortStatus& port_status;
   // The settings the switch runs with (live reload changes them through `reconfigure`).
   const dataplane::SwitchSpec& spec;
   const dataplane::TscClock& clock;

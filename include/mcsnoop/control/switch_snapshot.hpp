@@ -21,7 +21,8 @@ namespace mcsnoop::control {
 
 struct ControlCounters;
 
-// rte_eth_stats_get of one port (valid = false when the driver gave none).
+// The NIC's counters of one port (dataplane::PortStatus::nic_stats; valid = false when the
+// driver gave none).
 struct NicCounters {
   bool valid = false;
   uint64_t rx_packets = 0, tx_packets = 0, rx_bytes = 0, tx_bytes = 0;
