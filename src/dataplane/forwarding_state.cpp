@@ -1,19 +1,51 @@
+// ForwardingState: built from the switch's spec before the workers start, and the live reload
+// of its run-time settings (reconfigure) while they run.
 #include "mcsnoop/dataplane/forwarding_state.hpp"
+
+#include <array>
 
 namespace mcsnoop::dataplane {
 
 namespace {
 
-// The port's reserved-address, BPDU and storm control settings and its shared policers.
+// The reserved addresses a port relays: never bit 0 (the BPDU address, `bpdu` decides) nor
+// bit 1 (PAUSE).
+uint16_t relayed_reserved(const PortSpec& ps) { return ps.forward_reserved & 0xfffc; }
+
+// The port's storm control limits (packets/s, 0 = off), indexed by StormClass.
+std::array<uint32_t, kStormClasses> storm_limits(const PortSpec& ps) {
+  std::array<uint32_t, kStormClasses> pps{};
+  pps[static_cast<unsigned>(StormClass::Broadcast)] = ps.storm.broadcast;
+  pps[static_cast<unsigned>(StormClass::UnknownUnicast)] = ps.storm.unknown_unicast;
+  pps[static_cast<unsigned>(StormClass::UnregisteredMulticast)] = ps.storm.unregistered_multicast;
+  return pps;
+}
+
+// The port's reserved-address, BPDU and storm control settings and its shared policers, before
+// any worker runs.
 void configure_protection(PortState& st, PortPolicers& pol, const PortSpec& ps, uint64_t tsc_hz) {
-  st.forward_reserved = ps.forward_reserved & 0xfffc;  // never the BPDU bit, never PAUSE
+  st.forward_reserved = relayed_reserved(ps);
   st.bpdu = ps.bpdu;
-  st.storm_pps[static_cast<unsigned>(StormClass::Broadcast)] = ps.storm.broadcast;
-  st.storm_pps[static_cast<unsigned>(StormClass::UnknownUnicast)] = ps.storm.unknown_unicast;
-  st.storm_pps[static_cast<unsigned>(StormClass::UnregisteredMulticast)] = ps.storm.unregistered_multicast;
+  const std::array<uint32_t, kStormClasses> pps = storm_limits(ps);
+  for (unsigned c = 0; c < kStormClasses; ++c) st.storm_pps[c] = pps[c];
   st.storm_on = ps.storm.any();
   pol.punt.configure(ps.punt_rate_pps, tsc_hz);
-  for (unsigned c = 0; c < kStormClasses; ++c) pol.storm[c].configure(st.storm_pps[c], tsc_hz);
+  for (unsigned c = 0; c < kStormClasses; ++c) pol.storm[c].configure(pps[c], tsc_hz);
+}
+
+// The same settings changed under running workers: single-word stores they read without a lock;
+// nothing is allocated or freed.
+void reconfigure_protection(PortState& st, PortPolicers& pol, const PortSpec& ps, uint64_t tsc_hz) {
+  pol.punt.set_rate(ps.punt_rate_pps, tsc_hz);
+  st.forward_reserved.store(relayed_reserved(ps), std::memory_order_release);
+  st.bpdu.store(ps.bpdu, std::memory_order_release);
+  const std::array<uint32_t, kStormClasses> pps = storm_limits(ps);
+  // The bucket's rate first, then the limit that makes workers use it.
+  for (unsigned c = 0; c < kStormClasses; ++c) {
+    pol.storm[c].set_rate(pps[c], tsc_hz);
+    st.storm_pps[c].store(pps[c], std::memory_order_release);
+  }
+  st.storm_on.store(ps.storm.any(), std::memory_order_release);
 }
 
 }  // namespace
@@ -57,6 +89,17 @@ ForwardingState::ForwardingState(const SwitchSpec& spec, uint64_t tsc_hz)
   // behaviour of a bridge without snooping.
   for (unsigned v = 0; v < kVlanCount; ++v)
     for (auto& u : vlans_[v].unregistered) u.store(vlans_[v].members.bits(), std::memory_order_relaxed);
+}
+
+void ForwardingState::reconfigure(const SwitchSpec& next, uint64_t tsc_hz) {
+  for (const VlanSpec& v : next.vlans) {
+    VlanState& vs = vlans_[v.id];
+    if (!vs.exists) continue;
+    vs.snoop_igmp.store(v.snoop_igmp, std::memory_order_release);
+    vs.snoop_mld.store(v.snoop_mld, std::memory_order_release);
+  }
+  for (PortId p = 0; p < nports_ && p < next.ports.size(); ++p)
+    reconfigure_protection(ports_[p], policers_[p], next.ports[p], tsc_hz);
 }
 
 }  // namespace mcsnoop::dataplane

@@ -11,7 +11,7 @@
 //     misses nothing but keys that were in the middle of changing anyway.
 //   - which ports BPDU guard has shut (PortState::shut and the shut_ports() mask): a worker sets
 //     them when a guarded port receives a BPDU, the control lcore clears them (`port enable`).
-//   - the settings a live reload changes (ForwardingState::reconfigure, reconfigure.cpp): each
+//   - the settings a live reload changes (ForwardingState::reconfigure): each
 //     VLAN's snoop_igmp/snoop_mld, each port's forward_reserved, bpdu and storm control limits,
 //     and the rates of its policers. Workers read them as plain values (the atomics' implicit
 //     loads, a plain MOV on x86); a frame in flight during a reload sees the old or the new value.
