@@ -184,7 +184,7 @@ bool SwitchRig::punt(const Frame& frame, PortId port) {
   md.cls = static_cast<uint8_t>(fi.cls);
   md.l3_offset = fi.l3_offset;
   md.l4_offset = fi.l4_offset;
-  while (rte_ring_mp_enqueue(dp_->punt_ring(), m) != 0) control_->poll_once(dp_->clock().now_ms());
+  while (rte_ring_enqueue(dp_->punt_ring(), m) != 0) control_->poll_once(dp_->clock().now_ms());
   return true;
 }
 
@@ -193,7 +193,7 @@ bool SwitchRig::learn(const net::MacAddr& mac, PortId port) {
   std::memcpy(ev.mac, mac.b.data(), 6);
   ev.vlan = kVlan;
   ev.port = port;
-  while (rte_ring_mp_enqueue_elem(dp_->learn_ring(), &ev, sizeof(ev)) != 0) control_->poll_once(dp_->clock().now_ms());
+  while (rte_ring_enqueue_elem(dp_->learn_ring(), &ev, sizeof(ev)) != 0) control_->poll_once(dp_->clock().now_ms());
   return true;
 }
 

@@ -100,11 +100,17 @@ bool Switch::create_pools(std::string* err) {
 
 // The punt and learn rings (workers -> control lcore), and in split roles one single-producer
 // handoff ring per RX lcore (Worker::deliver enqueues with rte_ring_sp_enqueue).
+//
+// The workers enqueue on the punt and learn rings in relaxed-tail-sync mode (RTS): a producer
+// never waits for another to finish its copy. In the default multi-producer mode it does, and a
+// worker preempted between reserving room and publishing it (lcores sharing CPUs, a VM's vCPU
+// descheduled) stalls every other worker at its next enqueue until it runs again.
 bool Switch::create_rings(std::string* err) {
   const int socket = static_cast<int>(rte_socket_id());
-  punt_ = rte_ring_create(unique_name("punt").c_str(), kPuntRingSize, socket, RING_F_SC_DEQ);
+  constexpr unsigned kWorkersToControl = RING_F_MP_RTS_ENQ | RING_F_SC_DEQ;
+  punt_ = rte_ring_create(unique_name("punt").c_str(), kPuntRingSize, socket, kWorkersToControl);
   learn_ = rte_ring_create_elem(unique_name("learn").c_str(), sizeof(dataplane::LearnEvent), kLearnRingSize, socket,
-                                RING_F_SC_DEQ);
+                                kWorkersToControl);
   if (!punt_ || !learn_) {
     *err = "cannot create rings: " + std::string(rte_strerror(rte_errno));
     return false;

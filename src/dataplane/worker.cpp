@@ -422,7 +422,7 @@ void Worker::punt_burst(Burst& b) {
   if (b.npunt == 0) return;
   PortCounters& pc = *b.pc;
   pc.punted += b.npunt;
-  const unsigned done = rte_ring_mp_enqueue_burst(t_.punt, reinterpret_cast<void**>(b.punt), b.npunt, nullptr);
+  const unsigned done = rte_ring_enqueue_burst(t_.punt, reinterpret_cast<void**>(b.punt), b.npunt, nullptr);
   if (done < b.npunt) {
     pc.count(Drop::PuntRingFull, b.npunt - done);
     pc.punted -= b.npunt - done;
@@ -471,7 +471,7 @@ bool Worker::learn_source(const l2::MacKey& key, bool hit, uint64_t value, PortI
   ev.vlan = key.vlan;
   ev.port = in;
   ev.pending = rec_write.ticket;
-  if (rte_ring_mp_enqueue_elem(t_.learn, &ev, sizeof(ev)) != 0) {
+  if (rte_ring_enqueue_elem(t_.learn, &ev, sizeof(ev)) != 0) {
     pc.count(Drop::LearnRingFull);
     // Nobody would retire it: undo the record (frames to the address flood, as they did
     // before it was written; the loss is counted).

@@ -281,7 +281,9 @@ Blast blast(SwitchHarness& sw, const std::vector<uint8_t>& frame, milliseconds d
   while (!(sw.rx_ring_empty("h1", 0) && sw.rx_ring_empty("h1", 1))) {
     collect();
     if (std::chrono::steady_clock::now() > deadline) {
-      ADD_FAILURE() << "the workers stopped taking frames";
+      ADD_FAILURE() << "the workers stopped taking frames: rx free " << sw.rx_ring_free("h1", 0) << "/"
+                    << sw.rx_ring_free("h1", 1) << ", pool in use " << sw.pool_in_use() << ", rx "
+                    << sw.dp().port_counters(sw.port("h1")).rx_packets << " of " << b.offered;
       break;
     }
   }

@@ -41,8 +41,8 @@ struct SharedTables {
   const mft::Table* mft = nullptr;
   const l2::MacTable* macs = nullptr;
   rcu::RcuDomain* rcu = nullptr;
-  rte_ring* punt = nullptr;    // MP/SC: workers -> control lcore, control frames
-  rte_ring* learn = nullptr;   // MP/SC: workers -> control lcore, LearnEvent elements
+  rte_ring* punt = nullptr;    // MP (relaxed tail sync)/SC: workers -> control lcore, control frames
+  rte_ring* learn = nullptr;   // MP (relaxed tail sync)/SC: workers -> control lcore, LearnEvent elements
   PendingMacs* pending = nullptr;  // learned but not yet in `macs` (workers write, control retires)
   const TscClock* clock = nullptr;
   uint64_t mac_refresh_ms = 75'000;  // re-report a known MAC after this long (aging / 4)
