@@ -162,11 +162,11 @@ struct FamilyState {
 
 struct VlanState {
   VlanConfig cfg;
-  std::array<FamilyState, 2> fam;
+  std::array<FamilyState, net::kFamilyCount> fam;  // by net::family_slot()
   std::vector<uint32_t> groups;  // slots of the live groups of this VLAN
   uint32_t learned_groups = 0;   // those without static entries (cfg.max_groups)
-  FamilyState& of(net::Family f) { return fam[static_cast<size_t>(f)]; }
-  const FamilyState& of(net::Family f) const { return fam[static_cast<size_t>(f)]; }
+  FamilyState& of(net::Family f) { return fam[net::family_slot(f)]; }
+  const FamilyState& of(net::Family f) const { return fam[net::family_slot(f)]; }
 };
 
 // Protocol values in force for one VLAN and family (RFC 3376 8): configured, or adopted from

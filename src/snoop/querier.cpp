@@ -98,7 +98,7 @@ void Engine::Impl::arm_querier(VlanState& vs, FamilyState& fs) {
   if (q.oldest_until > Ms{0}) next = std::min(next, q.oldest_until);
   if (q.own_enabled && !q.other_present) next = std::min(next, q.next_general);
   if (q.topology_pending) next = std::min(next, q.topology_allowed);
-  timers.arm(q.armed_at, next, TimerKind::Querier, vlan_slots[vs.cfg.id], static_cast<uint32_t>(fs.family));
+  timers.arm(q.armed_at, next, TimerKind::Querier, vlan_slots[vs.cfg.id], net::family_slot(fs.family));
 }
 
 void Engine::Impl::run_querier(VlanState& vs, FamilyState& fs, Ms now, Actions& out) {

@@ -109,7 +109,7 @@ void Engine::Impl::learn_router(VlanState& vs, FamilyState& fs, PortId port, Ms 
     if (!rs.fixed.test(port)) routers_changed(vs, fs, out);
   }
   timers.arm(rs.armed_at, rs.timers[port].until(), TimerKind::Routers, vlan_slots[vs.cfg.id],
-             static_cast<uint32_t>(fs.family));
+             net::family_slot(fs.family));
 }
 
 void Engine::Impl::age_routers(VlanState& vs, FamilyState& fs, Ms now, Actions& out) {
@@ -127,7 +127,7 @@ void Engine::Impl::age_routers(VlanState& vs, FamilyState& fs, Ms now, Actions& 
     }
   });
   if (changed) routers_changed(vs, fs, out);
-  timers.arm(rs.armed_at, next, TimerKind::Routers, vlan_slots[vs.cfg.id], static_cast<uint32_t>(fs.family));
+  timers.arm(rs.armed_at, next, TimerKind::Routers, vlan_slots[vs.cfg.id], net::family_slot(fs.family));
 }
 
 void Engine::Impl::routers_changed(VlanState& vs, FamilyState& fs, Actions& out) {

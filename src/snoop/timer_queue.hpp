@@ -29,8 +29,8 @@ inline constexpr Ms kNever = Ms::max();
 
 enum class TimerKind : uint8_t {
   Group,      // a = group slot, b = slot generation: memberships, sources, pending queries
-  Routers,    // a = VLAN slot, b = family: learned router port aging
-  Querier,    // a = VLAN slot, b = family: general queries, other-querier-present, version fallback
+  Routers,    // a = VLAN slot, b = net::family_slot(): learned router port aging
+  Querier,    // a = VLAN slot, b = net::family_slot(): general queries, other-querier-present, version fallback
 };
 
 struct TimerEvent {
