@@ -1,5 +1,6 @@
 // The switch: the one owner of every resource the data and control planes share. It sets up
-// the ports (ethdev, queues, offloads), creates the mbuf pools, the rings between lcores
+// the ports (ethdev, queues, offloads) and owns the reads of their link and counters
+// (dataplane::PortStatus), creates the mbuf pools, the rings between lcores
 // (punt, learn, inject, handoff), the tables (MFT, MAC table, pending MACs, forwarding state)
 // and the RCU domain they publish through, and the control lcore's TX path. It lends them to
 // the data plane (dataplane::Dataplane, the workers) and hands the control plane explicit
@@ -75,7 +76,6 @@ class Switch {
   unsigned port_count() const { return static_cast<unsigned>(ports_.size()); }
   const dataplane::PortInfo& port_info(PortId p) const { return ports_[p]; }
   std::span<const dataplane::PortInfo> ports() const { return ports_; }
-  const dataplane::PortStatus& port_status() const { return port_status_; }
   const dataplane::SwitchSpec& spec() const { return spec_; }
   const dataplane::TscClock& clock() const { return clock_; }
   dataplane::ForwardingState& state() { return *state_; }
