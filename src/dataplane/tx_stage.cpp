@@ -4,13 +4,14 @@
 #include <cstring>
 
 #include "mcsnoop/net/byte_order.hpp"
+#include "mcsnoop/net/ethernet.hpp"
+#include "mcsnoop/net/wire.hpp"
 
 namespace mcsnoop::dataplane {
 
 namespace {
-constexpr uint16_t kMacBytes = 12;   // destination + source
-constexpr uint16_t kTagBytes = 4;
-constexpr uint16_t kTpid8021Q = 0x8100;
+constexpr uint16_t kMacBytes = net::kEthernetTypeOffset;  // destination + source: what precedes the type or tag
+constexpr uint16_t kTagBytes = net::kVlanTagLen;
 
 // Data bytes one mbuf of `pool` holds after the headroom (0 for a pool of bare mbuf headers).
 uint32_t flat_room(rte_mempool* pool) {
@@ -71,7 +72,7 @@ rte_mbuf* TxStage::make_variant(rte_mbuf* m, VlanId vlan, bool to_tagged) {
     // untagged: [MACs][type][payload] -> [MACs][8100][TCI] + clone of [type][payload]
     auto* h = reinterpret_cast<uint8_t*>(rte_pktmbuf_append(hdr, kMacBytes + kTagBytes));
     std::memcpy(h, src, kMacBytes);
-    net::store_be16(h + kMacBytes, kTpid8021Q);
+    net::store_be16(h + kMacBytes, net::ether_type::kVlan);
     net::store_be16(h + kMacBytes + 2, vlan & 0x0fff);
     rte_pktmbuf_adj(body, kMacBytes);
   } else {
@@ -101,7 +102,7 @@ rte_mbuf* TxStage::make_flat_variant(const rte_mbuf* m, VlanId vlan, bool to_tag
   copy_out(m, 0, kMacBytes, d);
   uint32_t at = kMacBytes;
   if (to_tagged) {
-    net::store_be16(d + at, kTpid8021Q);
+    net::store_be16(d + at, net::ether_type::kVlan);
     net::store_be16(d + at + 2, vlan & 0x0fff);
     at += kTagBytes;
   }

@@ -51,8 +51,8 @@ inline void keep_classification(rte_mbuf* m, const net::FrameInfo& fi) {
 // Removes an 802.1Q priority tag (VID 0) in place, so the frame is plain untagged from here on.
 void strip_priority_tag(rte_mbuf* m) {
   auto* p = rte_pktmbuf_mtod(m, uint8_t*);
-  std::memmove(p + 4, p, 12);
-  rte_pktmbuf_adj(m, 4);
+  std::memmove(p + net::kVlanTagLen, p, net::kEthernetTypeOffset);
+  rte_pktmbuf_adj(m, net::kVlanTagLen);
 }
 
 }  // namespace

@@ -46,22 +46,23 @@ std::string MacAddr::to_string() const {
 uint32_t push_vlan_tag(uint8_t* frame, uint32_t len, uint32_t capacity, const VlanTag& tag) {
   if (len < kEthernetHeaderLen || capacity < len + kVlanTagLen) return 0;
   // Everything after the MACs moves back by one tag; the tag goes where the EtherType was.
-  std::memmove(frame + 16, frame + 12, len - 12);
-  store_be16(frame + 12, tag.tpid);
-  store_be16(frame + 14, tag.tci());
+  std::memmove(frame + kEthernetTypeOffset + kVlanTagLen, frame + kEthernetTypeOffset, len - kEthernetTypeOffset);
+  store_be16(frame + kEthernetTypeOffset, tag.tpid);
+  store_be16(frame + kVlanTciOffset, tag.tci());
   return len + kVlanTagLen;
 }
 
 uint32_t pop_vlan_tag(uint8_t* frame, uint32_t len) {
-  if (len < kEthernetHeaderLen + kVlanTagLen || !is_tag_tpid(load_be16(frame + 12))) return 0;
-  std::memmove(frame + 12, frame + 16, len - 16);
+  if (len < kEthernetHeaderLen + kVlanTagLen || !is_tag_tpid(load_be16(frame + kEthernetTypeOffset))) return 0;
+  std::memmove(frame + kEthernetTypeOffset, frame + kEthernetTypeOffset + kVlanTagLen,
+               len - kEthernetTypeOffset - kVlanTagLen);
   return len - kVlanTagLen;
 }
 
 bool rewrite_vlan_id(uint8_t* frame, uint32_t len, VlanId vid) {
-  if (len < kEthernetHeaderLen + kVlanTagLen || !is_tag_tpid(load_be16(frame + 12))) return false;
-  const uint16_t tci = load_be16(frame + 14);
-  store_be16(frame + 14, static_cast<uint16_t>((tci & 0xf000) | (vid & 0x0fff)));
+  if (len < kEthernetHeaderLen + kVlanTagLen || !is_tag_tpid(load_be16(frame + kEthernetTypeOffset))) return false;
+  const uint16_t tci = load_be16(frame + kVlanTciOffset);
+  store_be16(frame + kVlanTciOffset, static_cast<uint16_t>((tci & 0xf000) | (vid & 0x0fff)));
   return true;
 }
 

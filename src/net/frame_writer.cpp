@@ -61,7 +61,7 @@ uint8_t* write_headers(uint8_t* frame, const FrameLayout& lay, const FrameOption
     w.addr(spec.src, Family::V4);
     w.addr(spec.dst, Family::V4);
     if (spec.router_alert) w.be32(0x94040000);
-    store_be16(ip + 10, ipv4_header_checksum(ip, lay.l3_len));
+    store_be16(ip + kIpv4ChecksumOffset, ipv4_header_checksum(ip, lay.l3_len));
   } else {
     w.be32(uint32_t{6} << 28 | uint32_t{spec.tos} << 20);  // version, traffic class, flow 0
     w.be16(static_cast<uint16_t>(lay.l3_len - kIpv6HeaderLen + lay.l4_len));

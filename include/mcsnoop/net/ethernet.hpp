@@ -17,6 +17,7 @@
 
 #include "mcsnoop/core/port_mask.hpp"
 #include "mcsnoop/net/byte_order.hpp"
+#include "mcsnoop/net/wire.hpp"
 #include "mcsnoop/net/ip_addr.hpp"
 
 namespace mcsnoop::net {
@@ -113,7 +114,7 @@ inline std::optional<EthernetHeader> parse_ethernet(const uint8_t* frame, uint32
   EthernetHeader h;
   h.dst = MacAddr::from_bytes(frame);
   h.src = MacAddr::from_bytes(frame + 6);
-  uint16_t type = load_be16(frame + 12);
+  uint16_t type = load_be16(frame + kEthernetTypeOffset);
   uint32_t off = 14;
   if (type == ether_type::kVlan || type == ether_type::kQinQ) {
     if (len < off + 4) return std::nullopt;

@@ -256,7 +256,7 @@ inline FrameClass classify_ipv6(const uint8_t* ip, uint32_t avail, FrameInfo& fi
 inline FrameInfo classify_frame(const uint8_t* frame, uint32_t len, Ipv4Checksum hw = Ipv4Checksum::Unchecked) {
   FrameInfo fi;
   if (len < kEthernetHeaderLen) [[unlikely]] return fi;  // Malformed
-  uint16_t type = load_be16(frame + 12);
+  uint16_t type = load_be16(frame + kEthernetTypeOffset);
   uint32_t off = kEthernetHeaderLen;
   if (type == ether_type::kVlan || type == ether_type::kQinQ) {
     if (len < off + kVlanTagLen) [[unlikely]] return fi;

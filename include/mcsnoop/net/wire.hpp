@@ -65,6 +65,9 @@ inline constexpr uint32_t kPimHeaderLen = 4;
 // Where the fields the data path reads in place sit in their headers (bytes from the header's
 // start): Ethernet source address, IPv4 and IPv6 addresses, lengths and protocol fields.
 inline constexpr uint32_t kEthernetSrcOffset = 6;
+// After the two addresses: the EtherType, or the first tag's TPID (and its TCI after it).
+inline constexpr uint32_t kEthernetTypeOffset = 12;
+inline constexpr uint32_t kVlanTciOffset = kEthernetTypeOffset + 2;
 inline constexpr uint32_t kIpv4SrcOffset = 12;
 inline constexpr uint32_t kIpv4DstOffset = 16;
 inline constexpr uint32_t kIpv6SrcOffset = 8;
@@ -73,6 +76,7 @@ inline constexpr uint32_t kIpv4TotalLengthOffset = 2;
 inline constexpr uint32_t kIpv4FragmentOffset = 6;  // flags (MF) and fragment offset, 16 bits
 inline constexpr uint32_t kIpv4TtlOffset = 8;
 inline constexpr uint32_t kIpv4ProtocolOffset = 9;
+inline constexpr uint32_t kIpv4ChecksumOffset = 10;
 inline constexpr uint32_t kIpv6PayloadLengthOffset = 4;
 inline constexpr uint32_t kIpv6NextHeaderOffset = 6;
 inline constexpr uint32_t kIpv6HopLimitOffset = 7;
