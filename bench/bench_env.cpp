@@ -54,6 +54,8 @@ bool parse_common(int argc, char** argv, CommonOptions& opts, std::vector<std::s
       if (!value(opts.prefix)) return false;
     } else if (a == "--workdir") {
       if (!value(opts.workdir)) return false;
+    } else if (a == "--huge-dir") {
+      if (!value(opts.huge_dir)) return false;
     } else {
       rest.push_back(a);
     }
@@ -66,8 +68,13 @@ bool start_eal(const char* program, const CommonOptions& opts, std::string* err)
   // Kept alive for the whole process: EAL may keep pointers into argv.
   static std::vector<std::string> args;
   static std::vector<char*> argv;
-  args = {program, "--no-huge", "-m", "1024", "--no-pci", "--no-shconf", "--file-prefix",
+  args = {program, "-m", "1024", "--no-pci", "--no-shconf", "--file-prefix",
           opts.prefix, "-l", "0-1", "--log-level", "warning", "--no-telemetry"};
+  if (opts.huge_dir.empty()) {
+    args.insert(args.begin() + 1, "--no-huge");
+  } else {
+    args.insert(args.begin() + 1, {"--huge-dir", opts.huge_dir});
+  }
   args.insert(args.end(), opts.eal_extra.begin(), opts.eal_extra.end());
   argv.clear();
   for (std::string& s : args) argv.push_back(s.data());

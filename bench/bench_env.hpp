@@ -17,18 +17,19 @@ struct CommonOptions {
   unsigned warmup_ms = 300;      // unmeasured run before each window (caches, learning, rates)
   std::string prefix;            // EAL --file-prefix; default "mcsnoop-bench-<pid>"
   std::string workdir = "/tmp";  // where generated pcap files go (removed at exit)
+  std::string huge_dir;          // a hugetlbfs mount: EAL memory in huge pages (default: --no-huge)
   std::vector<std::string> eal_extra;  // after "--": appended to the EAL arguments
 };
 
-// Parses the common options (--windows, --window-ms, --warmup-ms, --prefix, --workdir, and
-// "--" followed by EAL arguments). Other arguments are returned, in order, for the program to
+// Parses the common options (--windows, --window-ms, --warmup-ms, --prefix, --workdir,
+// --huge-dir, and "--" followed by EAL arguments). Other arguments are returned, in order, for the program to
 // interpret. On a malformed value: returns false with *err set.
 bool parse_common(int argc, char** argv, CommonOptions& opts, std::vector<std::string>& rest,
                   std::string* err);
 // Parses a decimal unsigned value; false when `text` is not one.
 bool parse_unsigned(const std::string& text, unsigned& out);
 
-// rte_eal_init with: --no-huge -m 1024 --no-pci --no-shconf --file-prefix <prefix> -l 0-1,
+// rte_eal_init with: --no-huge (or --huge-dir <opts.huge_dir>) -m 1024 --no-pci --no-shconf --file-prefix <prefix> -l 0-1,
 // warnings-only logging, then opts.eal_extra. Lcore 0 is the main (control) lcore, lcore 1 the
 // forwarding lcore. False with *err set when EAL refuses to start.
 bool start_eal(const char* program, const CommonOptions& opts, std::string* err);

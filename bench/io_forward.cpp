@@ -68,7 +68,7 @@ int run(int argc, char** argv) {
     unsigned* target = rest[i] == "--frames" ? &frames : rest[i] == "--groups" ? &groups : nullptr;
     if (target == nullptr || i + 1 >= rest.size() || !parse_unsigned(rest[i + 1], *target) || *target == 0) {
       std::fprintf(stderr, "usage: io_forward [--frames N] [--groups G] [--windows N] [--window-ms MS]\n"
-                           "                  [--warmup-ms MS] [--prefix P] [--workdir DIR] [-- EAL args]\n");
+                           "                  [--warmup-ms MS] [--prefix P] [--workdir DIR] [--huge-dir DIR] [-- EAL args]\n");
       return 2;
     }
     ++i;

@@ -2,7 +2,7 @@
 // real data plane and control plane against the io-forward ceiling of the same ports.
 //
 //   switch_bench --case NAME [--frames N] [--samples N] [--churn-rate N] [--stage-windows N]
-//                [--windows N] [--window-ms MS] [--warmup-ms MS] [--prefix P] [--workdir DIR]
+//                [--windows N] [--window-ms MS] [--warmup-ms MS] [--prefix P] [--workdir DIR] [--huge-dir DIR]
 //                [-- EAL arguments]
 //   switch_bench --list
 //
@@ -65,7 +65,7 @@ void usage(FILE* out) {
   std::fputs(
       "usage: switch_bench --case NAME [--frames N] [--samples N] [--churn-rate N] [--stage-windows N]\n"
       "                    [--windows N] [--window-ms MS] [--warmup-ms MS] [--prefix P]\n"
-      "                    [--workdir DIR] [-- EAL arguments]\n"
+      "                    [--workdir DIR] [--huge-dir DIR] [-- EAL arguments]\n"
       "       switch_bench --list\n",
       out);
 }

@@ -60,18 +60,21 @@ else
          l2-learn)
 fi
 
+# BENCH_HUGE_DIR=<hugetlbfs mount>: EAL memory in huge pages, as production runs (default --no-huge).
+huge=()
+if [ -n "${BENCH_HUGE_DIR:-}" ]; then huge=(--huge-dir "$BENCH_HUGE_DIR"); fi
 log=$(mktemp "${TMPDIR:-/tmp}/mcsnoop-bench.XXXXXX")
 trap 'rm -f "$log"' EXIT
 
 echo "# mcsnoop benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
-echo "# EAL: --no-huge -m 1024 --no-pci --no-shconf -l 0-1 (lcore 0 control, lcore 1 forwarding)"
+echo "# EAL: ${huge[*]:---no-huge} -m 1024 --no-pci --no-shconf -l 0-1 (lcore 0 control, lcore 1 forwarding)"
 echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # One process per case, each with its own EAL file prefix.
 run() {
   local name=$1
   shift
-  "$@" --prefix "mcsnoop-bench-$$-$name" "${windows[@]}" | tee -a "$log"
+  "$@" --prefix "mcsnoop-bench-$$-$name" "${windows[@]}" "${huge[@]}" | tee -a "$log"
 }
 
 run io-forward "$build/bench/io_forward"
