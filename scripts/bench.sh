@@ -8,8 +8,8 @@
 #   scripts/bench.sh micro           # the MFT lookup against the rte_hash it replaced (ns/key), and
 #                                    # replication by reference count against by copy (cycles/frame)
 #   scripts/bench.sh quick repl-fo2-64 ...   # one replication case end to end (switch_bench --list)
-#   BENCH_HUGE_DIR=/dev/hugepages scripts/bench.sh ...   # EAL on huge pages (a hugetlbfs mount with
-#                                    # about 600 free 2 MB pages) instead of --no-huge
+#   BENCH_HUGE_DIR=/dev/hugepages scripts/bench.sh ...   # EAL on huge pages (a hugetlbfs mount, at
+#                                    # least 512 free 2 MB pages for -m 1024) instead of --no-huge
 #
 # Builds the benchmark programs (meson, release) in $BENCH_BUILD_DIR (default build-bench), then
 # runs one process per case. Each case interleaves io-forward and mcsnoop windows on the same
