@@ -40,7 +40,7 @@
 
 #include "mcsnoop/mft/mft.hpp"
 #include "mcsnoop/rcu/rcu_domain.hpp"
-#include "mcsnoop/mft/rcu_hash.hpp"
+#include "rcu_hash.hpp"
 
 namespace {
 
@@ -99,7 +99,7 @@ class OldMft {
   }
 
  private:
-  mcsnoop::mft::RcuHash hash_;
+  mcsnoop::bench::RcuHash hash_;
   mcsnoop::core::HashKey key_ = mcsnoop::mft::hash_key();
   std::vector<std::unique_ptr<Entry>> entries_;
 };

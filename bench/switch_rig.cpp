@@ -21,7 +21,7 @@ namespace mcsnoop::bench {
 namespace {
 
 // Mirrors the app: the whole-table group limit of the engine, and an MFT of twice that many
-// keys (wiring.cpp) so the cuckoo hash stays well below full with 100,000 groups.
+// keys (wiring.cpp) so the table stays well below full with 100,000 groups.
 constexpr uint32_t kMaxGroups = 131072;
 constexpr uint32_t kMacTableSize = 65536;
 // Packet pool beyond the frames infinite_rx holds: RX/TX in flight, the punt ring, caches.

@@ -8,6 +8,7 @@
 #include <rte_mbuf.h>
 #include <rte_random.h>
 
+#include "mcsnoop/core/object_name.hpp"
 #include "mcsnoop/dataplane/learn_event.hpp"
 #include "mcsnoop/dataplane/mbuf_meta.hpp"
 #include "mcsnoop/l2/mac_table.hpp"
@@ -28,11 +29,6 @@ constexpr unsigned kLearnRingSize = 16384;
 constexpr unsigned kInjectRingSize = 4096;
 constexpr unsigned kHandoffRingSize = 8192;
 
-// Unique object names, so that a process can build several switches one after another.
-std::string unique_name(const char* what) {
-  static std::atomic<unsigned> seq{0};
-  return std::string("mcs_") + what + "_" + std::to_string(seq.fetch_add(1));
-}
 
 }  // namespace
 
@@ -86,11 +82,11 @@ bool Switch::create_pools(std::string* err) {
   const unsigned nports = static_cast<unsigned>(spec_.ports.size());
   const unsigned want = std::max<unsigned>(
       spec_.mbufs, nports * (kRxDesc + kTxDesc) * std::max(rx_lcores(), tx_lcores()) + 8192);
-  pkt_pool_ = rte_pktmbuf_pool_create(unique_name("pkt").c_str(), want, kPoolCache, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+  pkt_pool_ = rte_pktmbuf_pool_create(core::unique_object_name("pkt").c_str(), want, kPoolCache, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
                                       socket);
-  hdr_pool_ = rte_pktmbuf_pool_create(unique_name("hdr").c_str(), 16383, kPoolCache, 0, RTE_PKTMBUF_HEADROOM + 64,
+  hdr_pool_ = rte_pktmbuf_pool_create(core::unique_object_name("hdr").c_str(), 16383, kPoolCache, 0, RTE_PKTMBUF_HEADROOM + 64,
                                       socket);
-  clone_pool_ = rte_pktmbuf_pool_create(unique_name("clone").c_str(), 16383, kPoolCache, 0, 0, socket);
+  clone_pool_ = rte_pktmbuf_pool_create(core::unique_object_name("clone").c_str(), 16383, kPoolCache, 0, 0, socket);
   if (!pkt_pool_ || !hdr_pool_ || !clone_pool_) {
     *err = "cannot create mbuf pools: " + std::string(rte_strerror(rte_errno));
     return false;
@@ -108,8 +104,8 @@ bool Switch::create_pools(std::string* err) {
 bool Switch::create_rings(std::string* err) {
   const int socket = static_cast<int>(rte_socket_id());
   constexpr unsigned kWorkersToControl = RING_F_MP_RTS_ENQ | RING_F_SC_DEQ;
-  punt_ = rte_ring_create(unique_name("punt").c_str(), kPuntRingSize, socket, kWorkersToControl);
-  learn_ = rte_ring_create_elem(unique_name("learn").c_str(), sizeof(dataplane::LearnEvent), kLearnRingSize, socket,
+  punt_ = rte_ring_create(core::unique_object_name("punt").c_str(), kPuntRingSize, socket, kWorkersToControl);
+  learn_ = rte_ring_create_elem(core::unique_object_name("learn").c_str(), sizeof(dataplane::LearnEvent), kLearnRingSize, socket,
                                 kWorkersToControl);
   if (!punt_ || !learn_) {
     *err = "cannot create rings: " + std::string(rte_strerror(rte_errno));
@@ -117,7 +113,7 @@ bool Switch::create_rings(std::string* err) {
   }
   if (!spec_.lcores.split()) return true;
   for (unsigned i = 0; i < rx_lcores(); ++i) {
-    handoff_.push_back(rte_ring_create(unique_name("handoff").c_str(), kHandoffRingSize, socket,
+    handoff_.push_back(rte_ring_create(core::unique_object_name("handoff").c_str(), kHandoffRingSize, socket,
                                        RING_F_SP_ENQ | RING_F_SC_DEQ));
     if (!handoff_.back()) {
       *err = "cannot create handoff rings";
@@ -147,7 +143,7 @@ bool Switch::create_tables(std::string* err) {
 bool Switch::create_control_tx(std::string* err) {
   const bool need_inject = std::any_of(ports_.begin(), ports_.end(), [](const PortInfo& pi) { return !pi.control_queue; });
   if (need_inject) {
-    inject_ = rte_ring_create_elem(unique_name("inject").c_str(), sizeof(dataplane::InjectItem), kInjectRingSize,
+    inject_ = rte_ring_create_elem(core::unique_object_name("inject").c_str(), sizeof(dataplane::InjectItem), kInjectRingSize,
                                    static_cast<int>(rte_socket_id()), RING_F_SP_ENQ | RING_F_SC_DEQ);
     if (!inject_) {
       *err = "cannot create the inject ring";

@@ -13,7 +13,7 @@
 #include <rte_malloc.h>
 
 #include "entry_pool.hpp"
-#include "mcsnoop/mft/rcu_hash.hpp"  // unique_object_name
+#include "mcsnoop/core/object_name.hpp"
 
 namespace mcsnoop::mft {
 namespace {
@@ -67,7 +67,7 @@ Table::Table(rcu::RcuDomain& rcu, uint32_t capacity, int socket_id) {
   r_.records = w_.pool->slab();
   r_.buckets = zalloc_array<Bucket>("mft_buckets", buckets, socket_id);
 
-  const std::string name = unique_object_name("mftdq");
+  const std::string name = core::unique_object_name("mftdq");
   rte_rcu_qsbr_dq_parameters params{};
   params.name = name.c_str();
   params.flags = RTE_RCU_QSBR_DQ_MT_UNSAFE;  // only the control lcore enqueues and reclaims

@@ -15,7 +15,7 @@
 #include <rte_hash_crc.h>
 
 #include "mcsnoop/mft/mft.hpp"
-#include "mcsnoop/mft/rcu_hash.hpp"  // unique_object_name
+#include "mcsnoop/core/object_name.hpp"
 
 #include <rte_hash.h>
 
@@ -479,7 +479,7 @@ TEST(MftKeyedHashTest, CraftedKeysFillTheVictimsBucketsOfACrcHash) {
     for (const Key& k : attack) ASSERT_EQ(crafted::crc32c(&k, sizeof k, seed), crafted::crc32c(&victim, sizeof victim, seed));
   }
   rte_hash_parameters params{};
-  const std::string name = unique_object_name("crcmft");
+  const std::string name = core::unique_object_name("crcmft");
   params.name = name.c_str();
   params.entries = 1024;
   params.key_len = sizeof(Key);

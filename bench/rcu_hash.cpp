@@ -1,23 +1,14 @@
-#include "mcsnoop/mft/rcu_hash.hpp"
+#include "rcu_hash.hpp"
 
-#include <atomic>
-#include <cstdio>
 #include <stdexcept>
 #include <string>
 
 #include <rte_errno.h>
+#include <rte_ring.h>
 
-namespace mcsnoop::mft {
+#include "mcsnoop/core/object_name.hpp"
 
-// The longest derived name is the hash's defer-queue ring, "RCU_HASH_RCU_<name>", which must
-// fit RTE_RING_NAMESIZE: <name> gets at most 8 + 6 characters.
-std::string unique_object_name(std::string_view prefix) {
-  static std::atomic<unsigned> sequence{0};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%.8s%u", std::string(prefix).c_str(),
-                sequence.fetch_add(1, std::memory_order_relaxed) % 1000000);
-  return buf;
-}
+namespace mcsnoop::bench {
 
 namespace {
 
@@ -33,7 +24,10 @@ RcuHash::RcuHash(std::string_view prefix, uint32_t entries, uint32_t key_len, rc
                  int socket_id, rte_hash_function hash, uint32_t hash_init,
                  rte_hash_cmp_eq_t equal)
     : entries_(entries) {
-  const std::string name = unique_object_name(prefix);
+  const std::string name = core::unique_object_name(prefix);
+  if (sizeof("RCU_HASH_RCU_") - 1 + name.size() >= RTE_RING_NAMESIZE) {
+    throw std::runtime_error("RcuHash: name '" + name + "' too long for the defer queue's ring name");
+  }
   rte_hash_parameters params{};
   params.name = name.c_str();
   params.entries = entries;
@@ -41,7 +35,7 @@ RcuHash::RcuHash(std::string_view prefix, uint32_t entries, uint32_t key_len, rc
   params.hash_func = hash;
   params.hash_func_init_val = hash_init;
   params.socket_id = socket_id;
-  // Lock-free readers and one writer. No EXT_TABLE: the owners size the table with headroom
+  // Lock-free readers and one writer. No EXT_TABLE: the owner sizes the table with headroom
   // so cuckoo insertion does not fail, and lookups never walk overflow chains.
   params.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF;
   h_ = rte_hash_create(&params);
@@ -67,4 +61,4 @@ RcuHash::RcuHash(std::string_view prefix, uint32_t entries, uint32_t key_len, rc
 
 RcuHash::~RcuHash() { rte_hash_free(h_); }
 
-}  // namespace mcsnoop::mft
+}  // namespace mcsnoop::bench

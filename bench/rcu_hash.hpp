@@ -1,5 +1,6 @@
 // An rte_hash set up for one writer and lock-free readers, with its key slots reclaimed
-// through an RcuDomain. Shared plumbing of the MFT and the MAC table.
+// through an RcuDomain: how the MFT and the MAC table were built before each got its own table.
+// Kept for mft_table_bench, which measures mft::Table against it.
 //
 // With RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF a deleted key's slot cannot be reused at once:
 // a reader may still be comparing the old key in it. rte_hash_rcu_qsbr_add (defer-queue mode)
@@ -22,16 +23,13 @@
 
 #include "mcsnoop/rcu/rcu_domain.hpp"
 
-namespace mcsnoop::mft {
-
-// "<prefix><sequence>": a process-unique name for a DPDK object. DPDK names are global to the
-// process (hash tailq, rings, memzones) and short, so `prefix` is cut to 8 characters.
-std::string unique_object_name(std::string_view prefix);
+namespace mcsnoop::bench {
 
 class RcuHash {
  public:
-  // `entries` key slots of `key_len` bytes. `prefix` (at most 8 characters) names the DPDK
-  // objects together with a process-wide sequence number, so any number of tables coexist.
+  // `entries` key slots of `key_len` bytes. `prefix` names the DPDK objects
+  // (core::unique_object_name), so any number of tables coexist; keep it short (6 characters):
+  // DPDK derives the ring name "RCU_HASH_RCU_<name>" from it, which must fit RTE_RING_NAMESIZE.
   // Throws std::runtime_error when DPDK cannot create the hash or attach it to the domain.
   // `equal` (optional) replaces rte_hash's key comparison, which has built-in versions only for
   // some key lengths and otherwise calls memcmp; it returns 0 for equal keys, like memcmp.
@@ -52,4 +50,4 @@ class RcuHash {
   uint32_t entries_ = 0;
 };
 
-}  // namespace mcsnoop::mft
+}  // namespace mcsnoop::bench
