@@ -165,3 +165,63 @@ bool looks_like_kernel_interface(const DeviceSpec& spec) {
 }
 
 }  // namespace mcsnoop::config
+
+namespace mcsnoop::config {
+namespace {
+
+constexpr std::string_view kRingArgs[] = {"framesz", "blocksz", "framecnt"};
+
+const DeviceArg* find_arg(const DeviceSpec& spec, std::string_view key) {
+  auto it = std::find_if(spec.args.begin(), spec.args.end(), [&](const DeviceArg& a) { return a.key == key; });
+  return it == spec.args.end() ? nullptr : &*it;
+}
+
+uint32_t round_up(uint32_t v, uint32_t to) { return (v + to - 1) / to * to; }
+
+}  // namespace
+
+bool is_af_packet(const DeviceSpec& spec) {
+  return spec.kind == DeviceSpec::Kind::Vdev &&
+         (spec.name.starts_with("net_af_packet") || spec.name.starts_with("eth_af_packet"));
+}
+
+uint32_t af_packet_frame_size(const DeviceSpec& spec) {
+  const DeviceArg* a = find_arg(spec, "framesz");
+  if (a == nullptr) return kAfPacketDefaultFrameSize;
+  if (!a->value) return 0;
+  uint32_t v = 0;
+  const std::string& s = *a->value;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && end == s.data() + s.size() ? v : 0;
+}
+
+// Ethernet header and two VLAN tags (no FCS: the kernel hands frames over without it).
+uint32_t af_packet_frame_size_for(uint16_t mtu) { return round_up(kAfPacketRxOffset + mtu + 14 + 2 * 4, 16); }
+
+std::optional<std::string> device_for_mtu(const std::string& device, uint16_t mtu, uint32_t page_size,
+                                          std::string* err) {
+  const auto parsed = parse_device(device);
+  const auto* spec = std::get_if<DeviceSpec>(&parsed);
+  if (spec == nullptr || !is_af_packet(*spec)) return device;
+  const uint32_t need = af_packet_frame_size_for(mtu);
+  const uint32_t have = af_packet_frame_size(*spec);
+  if (have >= need) return device;
+  const bool ring_given = std::any_of(std::begin(kRingArgs), std::end(kRingArgs),
+                                      [&](std::string_view k) { return find_arg(*spec, k) != nullptr; });
+  if (ring_given) {
+    *err = "mtu " + std::to_string(mtu) + " needs af_packet ring frames of at least " + std::to_string(need) +
+           " bytes, but the device string sets framesz=" + std::to_string(have) +
+           " (raise framesz, and blocksz to at least framesz, or leave framesz, blocksz and framecnt out: "
+           "mcsnoop then sizes the ring for the MTU)";
+    return std::nullopt;
+  }
+  const uint32_t block = round_up(need, page_size);
+  const uint32_t per_block = block / need;
+  const uint32_t count = std::max(per_block, kAfPacketDefaultFrameCount / per_block * per_block);
+  std::string out = device;
+  if (out.back() != ',') out += ',';  // "net_af_packet0,iface=x," : rte_kvargs skips empty pairs anyway
+  return out + "framesz=" + std::to_string(need) + ",blocksz=" + std::to_string(block) +
+         ",framecnt=" + std::to_string(count);
+}
+
+}  // namespace mcsnoop::config

@@ -159,6 +159,24 @@ void check_device_kind(const DeviceSpec& spec, const Field& f, ParseState& st) {
   }
 }
 
+// mtu: within the range, and one the device's receive path can hold (an af_packet device string
+// that sizes its ring itself must size it for the MTU; read after `device`).
+void read_mtu(MapReader& map, Port& port, Diagnostics& diag) {
+  auto f = map.take("mtu");
+  if (!f) return;
+  auto v = read_number<uint16_t>(*f, diag, kMinMtu, kMaxMtu);
+  if (!v) return;
+  if (!port.device.empty()) {
+    std::string why;
+    constexpr uint32_t kAnyPageSize = 4096;  // only the verdict matters here, not the string
+    if (!device_for_mtu(port.device, *v, kAnyPageSize, &why)) {
+      diag.error(f->line, f->path, why);
+      return;
+    }
+  }
+  port.mtu = *v;
+}
+
 void parse_port(const Field& item, size_t index, ParseState& st, std::vector<Claim>& claims) {
   Diagnostics& diag = st.diag;
   Port& port = st.cfg.ports.emplace_back();
@@ -237,6 +255,7 @@ void parse_port(const Field& item, size_t index, ParseState& st, std::vector<Cla
   }
   read_router_guard(map, port, diag);
   read_port_bridge_keys(map, port, diag);
+  read_mtu(map, port, diag);
   map.finish();
 }
 

@@ -65,6 +65,12 @@ struct Cores {
   bool split() const { return !rx.empty(); }
 };
 
+// ports[].mtu range: 68 is the least MTU IPv4 allows (RFC 791) and Linux's minimum for
+// Ethernet; 9600 is above the switch vendors' jumbo MTU (9214/9216) and within every common
+// NIC's jumbo limit (a 9728-byte frame: ixgbe, i40e, ice; mlx5 more).
+inline constexpr uint16_t kMinMtu = 68;
+inline constexpr uint16_t kMaxMtu = 9600;
+
 struct Port {
   std::string name;
   std::string device;                       // PCI address or DPDK vdev spec, as written
@@ -90,6 +96,9 @@ struct Port {
   BpduMode bpdu = BpduMode::Flood;
   std::optional<uint32_t> max_macs;         // unset = fair share of mac_table.size; 0 = no limit
   StormControl storm_control;
+  // L3 MTU (bytes after the Ethernet header, as Linux and rte_eth_dev_set_mtu count it),
+  // kMinMtu..kMaxMtu; unset = the device keeps its default (DPDK's 1500).
+  std::optional<uint16_t> mtu;
 
   // The VLANs this port carries, sorted: the access VLAN, or the trunk's allowed VLANs plus
   // its native VLAN.

@@ -51,4 +51,36 @@ std::variant<DeviceSpec, std::string> parse_device(std::string_view text);
 // underscore (net_pcap, net_af_packet, eth_ring), kernel interface names usually have none.
 bool looks_like_kernel_interface(const DeviceSpec& spec);
 
+// ---- net_af_packet and the MTU ---------------------------------------------------------------
+// net_af_packet (DPDK 22.11) moves every frame through a kernel packet ring (TPACKET_V2) whose
+// slots are `framesz` bytes (default 2048, in blocks of `blocksz`, default one page): a received
+// frame starts 66 bytes into its slot and is cut at the slot's end, a sent one may be at most
+// framesz - 32 bytes, and the PMD copies each received slot into one mbuf (no chains). So a port
+// whose MTU is larger than the default slots hold needs larger slots, and mbufs to match.
+
+inline constexpr uint32_t kAfPacketDefaultFrameSize = 2048;  // DFLT_FRAME_SIZE
+inline constexpr uint32_t kAfPacketDefaultFrameCount = 512;  // DFLT_FRAME_COUNT
+// Bytes of a slot before a received frame (tpacket2_hdr, sockaddr_ll, alignment) and before a
+// sent one (TPACKET2_HDRLEN - sizeof(sockaddr_ll)); the PMD's RX copy needs framesz - 32 bytes
+// of mbuf data room.
+inline constexpr uint32_t kAfPacketRxOffset = 66;
+inline constexpr uint32_t kAfPacketTxOffset = 32;
+
+// True for a net_af_packet device (also spelled eth_af_packet).
+bool is_af_packet(const DeviceSpec& spec);
+// The slot size (framesz) of an af_packet device: its framesz argument, or the default. 0 when
+// the argument is not a positive number (the PMD refuses it too).
+uint32_t af_packet_frame_size(const DeviceSpec& spec);
+// The least framesz whose slots hold a frame of `mtu` with two VLAN tags (a multiple of 16, as
+// the kernel wants).
+uint32_t af_packet_frame_size_for(uint16_t mtu);
+// The device string to probe for a port of `mtu`. Unchanged for every device but net_af_packet,
+// and for one whose slots already hold the MTU's frames. An af_packet device string that leaves
+// the ring to the PMD (no framesz, blocksz or framecnt) gets them appended: framesz for the MTU,
+// blocksz the next multiple of `page_size`, framecnt a multiple of the slots per block (the
+// kernel's rule). One that sets the ring itself with slots too small for `mtu` is an error:
+// nullopt, and a sentence in *err.
+std::optional<std::string> device_for_mtu(const std::string& device, uint16_t mtu, uint32_t page_size,
+                                          std::string* err);
+
 }  // namespace mcsnoop::config

@@ -7,7 +7,7 @@
 //     limits, policers, bridge protection, mac_table.move_limit, logging.level);
 //   * restart_required: keys fixed at start because they size memory, name hardware or lcores,
 //     or shape the VLAN tables the workers read (devices, cores, dpdk.eal_args,
-//     control.socket, ports added/removed/renamed/reordered, a port's VLAN membership, VLANs
+//     control.socket, ports added/removed/renamed/reordered, a port's VLAN membership and MTU, VLANs
 //     added or removed, mac_table.size and aging_time, snooping.max_groups and max_sources
 //     (they size the MFT), logging.file).
 // A reload is applied only when restart_required is empty; otherwise nothing of the new file
