@@ -64,7 +64,7 @@ std::unique_ptr<Switch> Switch::create(const SwitchSpec& spec, std::string* err)
     return nullptr;
   }
   sw->state_ = std::make_unique<dataplane::ForwardingState>(spec, sw->clock_.hz());
-  if (!sw->create_pools(err) || !sw->create_rings(err) || !sw->create_tables(err)) return nullptr;
+  if (!sw->size_devices_for_mtu(err) || !sw->create_pools(err) || !sw->create_rings(err) || !sw->create_tables(err)) return nullptr;
   sw->ports_.resize(nports);
   for (PortId p = 0; p < nports; ++p)
     if (!sw->setup_port(p, err)) return nullptr;
@@ -76,14 +76,24 @@ std::unique_ptr<Switch> Switch::create(const SwitchSpec& spec, std::string* err)
 }
 
 // Packet pool: RX rings of every queue, in-flight TX, per-lcore caches, and headroom for the
-// punt and handoff rings. Header and clone pools: the replication path's (tx_stage.hpp).
+// punt and handoff rings. Its mbufs hold the longest frame any port accepts (rx_frame_room):
+// 2048 bytes of data with every MTU at 1500; larger for jumbo frames (as OVS-DPDK sizes its
+// mempools by MTU), so that a jumbo frame is one mbuf on RX and a flat copy for a port without
+// MULTI_SEGS fits one too. Header and clone pools: the replication path's (tx_stage.hpp).
 bool Switch::create_pools(std::string* err) {
   const int socket = static_cast<int>(rte_socket_id());
   const unsigned nports = static_cast<unsigned>(spec_.ports.size());
   const unsigned want = std::max<unsigned>(
       spec_.mbufs, nports * (kRxDesc + kTxDesc) * std::max(rx_lcores(), tx_lcores()) + 8192);
-  pkt_pool_ = rte_pktmbuf_pool_create(core::unique_object_name("pkt").c_str(), want, kPoolCache, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
-                                      socket);
+  uint32_t frame = RTE_MBUF_DEFAULT_DATAROOM;
+  for (const dataplane::PortSpec& ps : spec_.ports) frame = std::max(frame, rx_frame_room(ps));
+  const uint32_t buf = RTE_PKTMBUF_HEADROOM + RTE_ALIGN_CEIL(frame, RTE_CACHE_LINE_SIZE);
+  if (buf > UINT16_MAX) {
+    *err = "ports: a port's longest frame (" + std::to_string(frame) + " bytes) does not fit an mbuf";
+    return false;
+  }
+  pkt_pool_ = rte_pktmbuf_pool_create(core::unique_object_name("pkt").c_str(), want, kPoolCache, 0,
+                                      static_cast<uint16_t>(buf), socket);
   hdr_pool_ = rte_pktmbuf_pool_create(core::unique_object_name("hdr").c_str(), 16383, kPoolCache, 0, RTE_PKTMBUF_HEADROOM + 64,
                                       socket);
   clone_pool_ = rte_pktmbuf_pool_create(core::unique_object_name("clone").c_str(), 16383, kPoolCache, 0, 0, socket);

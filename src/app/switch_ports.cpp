@@ -1,12 +1,19 @@
 // Port setup of the switch: probe, queues, offloads, start, close.
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
+
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <rte_dev.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 
 #include "mcsnoop/app/switch.hpp"
+#include "mcsnoop/config/device_spec.hpp"
 
 namespace mcsnoop::app {
 
@@ -19,19 +26,73 @@ namespace {
 // "net_pcap0,rx_pcap=a.pcap" -> "net_pcap0"; "0000:03:00.0" stays as it is.
 std::string device_name(const std::string& device) { return device.substr(0, device.find(',')); }
 
+std::optional<config::DeviceSpec> device_spec(const std::string& device) {
+  auto spec = config::parse_device(device);
+  if (auto* s = std::get_if<config::DeviceSpec>(&spec)) return std::move(*s);
+  return std::nullopt;
+}
+
+bool is_af_packet(const std::string& device) {
+  const auto spec = device_spec(device);
+  return spec && config::is_af_packet(*spec);
+}
+
+// The largest MTU the device accepts, as ethdev validates one (eth_dev_validate_mtu in
+// lib/ethdev/rte_ethdev.c): its max_mtu, and its longest frame less the overhead ethdev assumes.
+uint32_t device_max_mtu(const rte_eth_dev_info& info) {
+  const uint32_t overhead = info.max_mtu != UINT16_MAX && info.max_rx_pktlen > info.max_mtu
+                                ? info.max_rx_pktlen - info.max_mtu
+                                : RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
+  return std::min<uint32_t>(info.max_mtu, info.max_rx_pktlen > overhead ? info.max_rx_pktlen - overhead : 0);
+}
+
+// The MTU of a Linux interface (SIOCSIFMTU, what net_af_packet's own mtu_set does).
+bool set_interface_mtu(const std::string& iface, uint16_t mtu, std::string* why) {
+  ifreq ifr{};
+  if (iface.size() >= sizeof ifr.ifr_name) {
+    *why = "interface name too long";
+    return false;
+  }
+  std::memcpy(ifr.ifr_name, iface.c_str(), iface.size() + 1);
+  ifr.ifr_mtu = mtu;
+  const int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (s < 0) {
+    *why = std::strerror(errno);
+    return false;
+  }
+  const bool ok = ioctl(s, SIOCSIFMTU, &ifr) == 0;
+  if (!ok) *why = std::strerror(errno);
+  close(s);
+  return ok;
+}
+
 }  // namespace
+
+// The longest frame of a port (its MTU, default 1500, + Ethernet header + two VLAN tags + CRC),
+// and for net_af_packet, which copies a whole ring slot into one mbuf, the slot's data.
+uint32_t rx_frame_room(const PortSpec& ps) {
+  const uint32_t mtu = ps.mtu.value_or(RTE_ETHER_MTU);
+  uint32_t room = mtu + RTE_ETHER_HDR_LEN + 2 * RTE_VLAN_HLEN + RTE_ETHER_CRC_LEN;
+  const auto spec = device_spec(ps.device);
+  if (spec && config::is_af_packet(*spec)) {
+    const uint32_t slot = config::af_packet_frame_size(*spec);
+    if (slot > config::kAfPacketTxOffset) room = std::max(room, slot - config::kAfPacketTxOffset);
+  }
+  return room;
+}
 
 // Multi-segment frames. TX: the replication path chains a header mbuf to a clone of the
 // payload, which a device sends whole only with RTE_ETH_TX_OFFLOAD_MULTI_SEGS (ixgbe's and
 // i40e's simple TX paths send the first segment alone). Where it is offered it is requested;
 // elsewhere the port gets flat copies (TxTarget::multi_seg).
-// RX: rxmode.mtu stays 0, i.e. DPDK's default MTU of 1500, so the longest frame a port accepts
-// (1500 + Ethernet header + two VLAN tags + CRC) fits one packet mbuf; longer frames are dropped
-// by the device and counted in its own statistics (ethdev ierrors). Where the device offers
-// RX scatter it is enabled as well, so that
-// should the port accept longer frames (a larger MTU) they still arrive whole, as chains, which
-// the data path handles (headers are in the first segment; control frames are read with
-// rte_pktmbuf_read; the TX stage copies chains flat for ports without MULTI_SEGS).
+// RX: the port's MTU is ports[].mtu (rxmode.mtu, see apply_mtu), else DPDK's default of 1500.
+// The packet pool's mbufs are sized for the longest frame of the largest MTU (MTU + Ethernet
+// header + two VLAN tags + CRC; Switch::create_pools), so every frame a port accepts fits one
+// mbuf; longer frames are dropped by the device and counted in its own statistics (ethdev
+// ierrors). Where the device offers RX scatter it is enabled as well, so that a frame longer
+// than one mbuf that a device does accept still arrives whole, as a chain, which the data path
+// handles (headers are in the first segment; control frames are read with rte_pktmbuf_read; the
+// TX stage copies chains flat for ports without MULTI_SEGS).
 bool Switch::configure_segments(PortId id, const rte_eth_dev_info& info, rte_eth_conf* conf, PortInfo* pi,
                                 std::string* err) {
   const PortSpec& ps = spec_.ports[id];
@@ -39,7 +100,7 @@ bool Switch::configure_segments(PortId id, const rte_eth_dev_info& info, rte_eth
   if (pi->tx_multi_seg) conf->txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
   pi->rx_scatter = (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER) != 0;
   if (pi->rx_scatter) conf->rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
-  const uint32_t longest = RTE_ETHER_MTU + RTE_ETHER_HDR_LEN + 2 * RTE_VLAN_HLEN + RTE_ETHER_CRC_LEN;
+  const uint32_t longest = rx_frame_room(ps);
   const uint32_t room = rte_pktmbuf_data_room_size(pkt_pool_) - RTE_PKTMBUF_HEADROOM;
   if (!pi->rx_scatter && longest > room) {
     *err = "ports[" + std::to_string(id) + "].device: '" + ps.device +
@@ -47,6 +108,74 @@ bool Switch::configure_segments(PortId id, const rte_eth_dev_info& info, rte_eth
            " bytes) does not fit one mbuf (" + std::to_string(room) + ")";
     return false;
   }
+  return true;
+}
+
+// ports[].mtu, before rte_eth_dev_configure. Most devices take it as rxmode.mtu (DPDK 22.11:
+// ethdev validates it against the device's limits and the PMD sizes its receive path from it).
+// net_af_packet cannot: its device info claims a longest frame of 1518 bytes whatever its ring
+// holds, so ethdev refuses any MTU above 1500 for it; what bounds its frames is the kernel
+// interface's MTU (and the ring's slots, sized for the MTU by config::device_for_mtu), so the
+// switch sets that interface's MTU after configuring the port (finish_mtu), as the PMD's own
+// mtu_set would. A device that cannot take the MTU fails the start, naming its limit.
+bool Switch::apply_mtu(PortId id, const rte_eth_dev_info& info, rte_eth_conf* conf, std::string* err) {
+  const PortSpec& ps = spec_.ports[id];
+  if (!ps.mtu || is_af_packet(ps.device)) return true;
+  const uint32_t max = device_max_mtu(info);
+  if (*ps.mtu > max || *ps.mtu < info.min_mtu) {
+    *err = "ports[" + std::to_string(id) + "].mtu: " + std::to_string(*ps.mtu) + " is not an MTU device '" +
+           ps.device + "' accepts (it takes " + std::to_string(info.min_mtu) + ".." + std::to_string(max) + ")";
+    return false;
+  }
+  conf->rxmode.mtu = *ps.mtu;
+  return true;
+}
+
+// Before the pools and the probes: a net_af_packet port whose MTU needs larger ring slots than
+// the PMD's default gets them in its device string (config::device_for_mtu), so that the
+// operator sets `mtu` alone; the packet pool is then sized for those slots.
+bool Switch::size_devices_for_mtu(std::string* err) {
+  for (PortId id = 0; id < spec_.ports.size(); ++id) {
+    PortSpec& ps = spec_.ports[id];
+    if (!ps.mtu) continue;
+    std::string why;
+    auto device = config::device_for_mtu(ps.device, *ps.mtu, static_cast<uint32_t>(getpagesize()), &why);
+    if (!device) {
+      *err = "ports[" + std::to_string(id) + "].mtu: " + why;
+      return false;
+    }
+    ps.device = std::move(*device);
+  }
+  return true;
+}
+
+// After rte_eth_dev_configure: the MTU is in force, or the start fails (never another MTU).
+bool Switch::finish_mtu(PortId id, std::string* err) {
+  const PortSpec& ps = spec_.ports[id];
+  if (!ps.mtu) return true;
+  const std::string where = "ports[" + std::to_string(id) + "].mtu: ";
+  if (is_af_packet(ps.device)) {
+    const auto spec = device_spec(ps.device);
+    auto iface = std::find_if(spec->args.begin(), spec->args.end(), [](const config::DeviceArg& a) { return a.key == "iface"; });
+    if (iface == spec->args.end() || !iface->value) {
+      *err = where + "'" + ps.device + "' names no iface whose MTU could be set";
+      return false;
+    }
+    std::string why;
+    if (!set_interface_mtu(*iface->value, *ps.mtu, &why)) {
+      *err = where + "cannot set the MTU of interface " + *iface->value + " to " + std::to_string(*ps.mtu) + ": " +
+             why + " (`ip -d link show " + *iface->value + "` shows its maxmtu)";
+      return false;
+    }
+  } else {
+    uint16_t now = 0;
+    if (rte_eth_dev_get_mtu(ports_[id].dpdk_port, &now) != 0 || now != *ps.mtu) {
+      *err = where + "device '" + ps.device + "' did not take MTU " + std::to_string(*ps.mtu) + " (it reports " +
+             std::to_string(now) + ")";
+      return false;
+    }
+  }
+  ports_[id].mtu = *ps.mtu;
   return true;
 }
 
@@ -90,12 +219,13 @@ bool Switch::setup_port(PortId id, std::string* err) {
   // Where the NIC checks IPv4 header checksums, the worker takes its verdict from the mbuf
   // flags instead of summing every multicast header again (RFC 4541 2.1.2(6) still holds).
   conf.rxmode.offloads |= info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;
-  if (!configure_segments(id, info, &conf, &pi, err)) return false;
+  if (!configure_segments(id, info, &conf, &pi, err) || !apply_mtu(id, info, &conf, err)) return false;
   if (rte_eth_dev_configure(port_id, pi.rx_queues, pi.tx_queues, &conf) != 0) {
     *err = where + ": cannot configure " + std::to_string(pi.rx_queues) + " RX / " +
            std::to_string(pi.tx_queues) + " TX queues";
     return false;
   }
+  if (!finish_mtu(id, err)) return false;
   uint16_t nrx = kRxDesc, ntx = kTxDesc;
   rte_eth_dev_adjust_nb_rx_tx_desc(port_id, &nrx, &ntx);
   const int socket = rte_eth_dev_socket_id(port_id);

@@ -56,6 +56,7 @@ dataplane::SwitchSpec make_switch_spec(const config::Config& cfg) {
     ps.allowed_vlans = p.allowed_vlans;
     ps.native_vlan = p.native_vlan.value_or(0);
     ps.punt_rate_pps = p.igmp_rate_limit;
+    ps.mtu = p.mtu;
     add_bridge_protection(p, ps);
     s.ports.push_back(std::move(ps));
   }

@@ -56,6 +56,9 @@ void write_ports(const SwitchSnapshot& s, MetricsWriter& w) {
 
   per_port(w, s, "mcsnoop_port_link_up", kGauge, "1 when the port's link is up.",
            [](const PortSnapshot& p) { return p.link_up ? 1 : 0; });
+  per_port(w, s, "mcsnoop_port_mtu_bytes", kGauge,
+           "The port's MTU in bytes after the Ethernet header (ports[].mtu, else the device's default).",
+           [](const PortSnapshot& p) { return p.mtu; });
   per_port(w, s, "mcsnoop_port_bpdu_guard_shut", kGauge, "1 while BPDU guard keeps the port shut.",
            [](const PortSnapshot& p) { return p.shut ? 1 : 0; });
   per_port(w, s, "mcsnoop_port_groups", kGauge, "Group memberships the port's reports hold.",

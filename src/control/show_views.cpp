@@ -83,6 +83,7 @@ json ControlPlane::show_ports() const {
     const snoop::PortUsage usage = engine_.port_usage(p);
     out.push_back({{"name", port_name(p)},
                    {"link", sw_.state.port(p).link_up.load() ? "up" : "down"},
+                   {"mtu", sw_.port_status.mtu(p)},
                    {"rx_packets", c.rx_packets},
                    {"tx_packets", c.tx_packets},
                    {"rx_bytes", c.rx_bytes},

@@ -36,6 +36,7 @@ void ControlPlane::snapshot(SwitchSnapshot& s) const {
     ps.name = port_name(p);
     ps.link_up = sw_.state.port(p).link_up.load();
     ps.shut = sw_.state.port(p).shut.load();
+    ps.mtu = sw_.port_status.mtu(p);
     ps.counters = port_counters(p);
     ps.nic = nic_counters(sw_.port_status.nic_stats(p));
     ps.usage = engine_.port_usage(p);

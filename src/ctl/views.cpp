@@ -286,8 +286,9 @@ std::string format_nic_errors(const json& nic) {
 }
 
 std::string render_ports(const json& data) {
-  static const std::array<Column, 11> kColumns = {{{"NAME"},
+  static const std::array<Column, 12> kColumns = {{{"NAME"},
                                                    {"LINK"},
+                                                   {"MTU", Align::kRight},
                                                    {"RX", Align::kRight},
                                                    {"TX", Align::kRight},
                                                    {"IGMP", Align::kRight},
@@ -300,7 +301,7 @@ std::string render_ports(const json& data) {
   std::vector<Row> rows;
   for (const json& p : rows_of(data, "show ports")) {
     const json& drops = field(p, "drops");
-    rows.push_back({format_value(field(p, "name")), format_port_link(p),
+    rows.push_back({format_value(field(p, "name")), format_port_link(p), format_value(field(p, "mtu")),
                     format_value(field(p, "rx_packets")), format_value(field(p, "tx_packets")),
                     format_value(field(p, "igmp_rx")),
                     format_against_limit(field(p, "groups"), field(p, "max_groups")),

@@ -27,6 +27,7 @@ std::optional<NicStats> PortStatus::nic_stats(PortId p) const {
 }
 
 uint16_t PortStatus::mtu(PortId p) const {
+  if (ports_[p].mtu != 0) return ports_[p].mtu;
   uint16_t mtu = kDefaultMtu;
   if (rte_eth_dev_get_mtu(ports_[p].dpdk_port, &mtu) != 0) return kDefaultMtu;
   return mtu;

@@ -54,6 +54,9 @@ struct HarnessPort {
   // When not 0, the port's MTU (rte_eth_dev_set_mtu) once the switch has started it and before
   // the control plane reads it; only for a device whose PMD can set one (net_null, af_packet).
   uint16_t mtu = 0;
+  // The port's configured MTU (ports[].mtu, dataplane::PortSpec::mtu), which the switch itself
+  // applies at set-up; unset = the device's default.
+  std::optional<uint16_t> port_mtu;
 };
 
 struct HarnessVlan {
@@ -134,6 +137,7 @@ class SwitchHarness {
       ps.max_macs = hp.max_macs;
       ps.storm = hp.storm;
       ps.tx_multi_seg = hp.tx_multi_seg;
+      ps.mtu = hp.port_mtu;
       spec.ports.push_back(ps);
       ecfg.ports.push_back(hp.snoop);
       names_.push_back(hp.name);
@@ -232,6 +236,22 @@ class SwitchHarness {
     const auto rest = static_cast<uint16_t>(frame.size() - first_len);
     std::memcpy(rte_pktmbuf_append(tail, rest), frame.data() + first_len, rest);
     ASSERT_EQ(rte_pktmbuf_chain(head, tail), 0);
+    ASSERT_EQ(rte_ring_enqueue(rx_[port(port_name)].at(0), head), 0);
+  }
+
+  // `frame` as a chain of mbufs of `seg_len` bytes each (the last one shorter), as a NIC with RX
+  // scatter delivers a frame longer than its receive buffers.
+  void inject_segments(const std::string& port_name, const std::vector<uint8_t>& frame, uint16_t seg_len) {
+    ASSERT_GT(seg_len, 0u);
+    rte_mbuf* head = nullptr;
+    for (size_t at = 0; at < frame.size(); at += seg_len) {
+      rte_mbuf* m = rte_pktmbuf_alloc(pool_);
+      ASSERT_NE(m, nullptr);
+      const auto n = static_cast<uint16_t>(std::min<size_t>(seg_len, frame.size() - at));
+      std::memcpy(rte_pktmbuf_append(m, n), frame.data() + at, n);
+      if (head == nullptr) head = m;
+      else ASSERT_EQ(rte_pktmbuf_chain(head, m), 0);
+    }
     ASSERT_EQ(rte_ring_enqueue(rx_[port(port_name)].at(0), head), 0);
   }
 

@@ -42,6 +42,12 @@ namespace mcsnoop::l2 { class MacTable; }
 
 namespace mcsnoop::app {
 
+// The bytes of mbuf data a frame received on port `ps` may need: the longest frame of its MTU
+// (default 1500) with Ethernet header, two VLAN tags and CRC, or for net_af_packet its ring
+// slot's data if larger (the PMD copies a slot into one mbuf). The packet pool's mbufs hold the
+// largest over all ports.
+uint32_t rx_frame_room(const dataplane::PortSpec& ps);
+
 // The MAC table limit of port `p`: its max_macs, or when unset a fair share of the table
 // (mac_table_size / number of ports, at least 1). 0 = no per-port limit.
 uint32_t max_macs(const dataplane::SwitchSpec& spec, PortId p);
@@ -121,6 +127,9 @@ class Switch {
   bool setup_port(PortId id, std::string* err);
   bool configure_segments(PortId id, const rte_eth_dev_info& info, rte_eth_conf* conf,
                           dataplane::PortInfo* pi, std::string* err);
+  bool size_devices_for_mtu(std::string* err);
+  bool apply_mtu(PortId id, const rte_eth_dev_info& info, rte_eth_conf* conf, std::string* err);
+  bool finish_mtu(PortId id, std::string* err);
   bool start_ports(std::string* err);
   void close_ports();
   // After the ports: the inject ring where a port has no control TX queue, the control TX path.

@@ -33,6 +33,7 @@ struct PortSnapshot {
   std::string name;
   bool link_up = false;
   bool shut = false;                 // BPDU guard
+  uint16_t mtu = 0;                  // L3 bytes (ports[].mtu, or the device's own)
   dataplane::PortCounters counters;  // the switch's own, summed over every lcore
   NicCounters nic;
   snoop::PortUsage usage;            // groups and sources the port's reports hold, and limits

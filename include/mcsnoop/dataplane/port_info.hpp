@@ -16,6 +16,7 @@ struct PortInfo {
   bool control_queue;        // false: the control lcore transmits through worker 0
   bool tx_multi_seg;         // TX offload MULTI_SEGS enabled: chained mbufs may be sent
   bool rx_scatter;           // RX offload SCATTER enabled: a long frame may arrive chained
+  uint16_t mtu;              // the MTU the switch set (ports[].mtu); 0 = the device's own
   uint8_t mac[6];
 };
 

@@ -45,7 +45,9 @@ class PortStatus {
   std::optional<LinkStatus> link(PortId p) const;
   // The NIC's counters of `p`; nullopt when the driver gave none.
   std::optional<NicStats> nic_stats(PortId p) const;
-  // The MTU of `p` (L3 bytes), kDefaultMtu when the driver cannot say.
+  // The MTU of `p` (L3 bytes): the one the switch set (PortInfo::mtu; for net_af_packet that is
+  // the kernel interface's, which ethdev does not track), else the driver's, kDefaultMtu when
+  // the driver cannot say.
   uint16_t mtu(PortId p) const;
 
  private:

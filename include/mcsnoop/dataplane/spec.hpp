@@ -48,6 +48,9 @@ struct PortSpec {
   // false: use this port as if its device lacked RTE_ETH_TX_OFFLOAD_MULTI_SEGS (single-segment
   // replication), whatever it offers. For tests of that path; the app leaves it true.
   bool tx_multi_seg = true;
+  // L3 MTU the switch sets on the port at start (ports[].mtu); unset = the device keeps its
+  // default (DPDK's 1500).
+  std::optional<uint16_t> mtu;
 };
 
 struct VlanSpec {

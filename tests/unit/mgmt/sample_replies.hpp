@@ -39,7 +39,7 @@ inline nlohmann::json sample_querier() {
 
 inline nlohmann::json sample_ports() {
   return nlohmann::json::parse(R"([
-    {"name": "h1", "link": "up", "rx_packets": 1200, "tx_packets": 3400, "rx_bytes": 96000,
+    {"name": "h1", "link": "up", "mtu": 9000, "rx_packets": 1200, "tx_packets": 3400, "rx_bytes": 96000,
      "tx_bytes": 272000, "igmp_rx": 12, "flooded": 7, "mcast_lookups": 1100, "mcast_unregistered": 2,
      "drops": {"no_mbuf": 0, "punt_rate_limited": 3, "vlan": 1}, "groups": 3, "max_groups": 100,
      "policer_drops": 3, "nic": {"imissed": 5, "ierrors": 1, "oerrors": 0, "rx_nombuf": 0}},

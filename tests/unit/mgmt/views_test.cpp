@@ -86,9 +86,9 @@ TEST(ViewsTest, QuerierNamesTheProtocolVersion) {
 
 TEST(ViewsTest, PortsTotalTheDropsAndListOnlyNonZeroReasons) {
   EXPECT_EQ(render_ports(samples::sample_ports()),
-            "NAME    LINK    RX    TX  IGMP  GROUPS  MACS  POLICED  NIC ERR  DROPS  DROP REASONS\n"
-            "h1      up    1200  3400    12   3/100     -        3        6      4  punt_rate_limited=3 vlan=1\n"
-            "uplink  down     0     0     0       -     -        -        -      0  -\n");
+            "NAME    LINK   MTU    RX    TX  IGMP  GROUPS  MACS  POLICED  NIC ERR  DROPS  DROP REASONS\n"
+            "h1      up    9000  1200  3400    12   3/100     -        3        6      4  punt_rate_limited=3 vlan=1\n"
+            "uplink  down     -     0     0     0       -     -        -        -      0  -\n");
 }
 
 TEST(ViewsTest, PortsShowBpduGuardAndTheMacCount) {
@@ -96,16 +96,16 @@ TEST(ViewsTest, PortsShowBpduGuardAndTheMacCount) {
       R"([{"name": "h1", "link": "up", "state": "bpdu-guard-shut", "macs": 0},
           {"name": "h2", "link": "up", "state": "forwarding", "macs": 7}])");
   EXPECT_EQ(render_ports(ports),
-            "NAME  LINK               RX  TX  IGMP  GROUPS  MACS  POLICED  NIC ERR  DROPS  DROP REASONS\n"
-            "h1    shut (bpdu guard)   -   -     -       -     0        -        -      -  -\n"
-            "h2    up                  -   -     -       -     7        -        -      -  -\n");
+            "NAME  LINK               MTU  RX  TX  IGMP  GROUPS  MACS  POLICED  NIC ERR  DROPS  DROP REASONS\n"
+            "h1    shut (bpdu guard)    -   -   -     -       -     0        -        -      -  -\n"
+            "h2    up                   -   -   -     -       -     7        -        -      -  -\n");
 }
 
 TEST(ViewsTest, PortsAcceptABooleanLink) {
   const json ports = json::parse(R"([{"name": "p", "link": false}])");
   EXPECT_EQ(render_ports(ports),
-            "NAME  LINK  RX  TX  IGMP  GROUPS  MACS  POLICED  NIC ERR  DROPS  DROP REASONS\n"
-            "p     down   -   -     -       -     -        -        -      -  -\n");
+            "NAME  LINK  MTU  RX  TX  IGMP  GROUPS  MACS  POLICED  NIC ERR  DROPS  DROP REASONS\n"
+            "p     down    -   -   -     -       -     -        -        -      -  -\n");
 }
 
 TEST(ViewsTest, StatsFlattensNestedCountersWithDots) {

@@ -1,0 +1,313 @@
+// ports[].mtu: jumbo frames end to end. The switch applies a port's configured MTU at start
+// (ethdev rxmode.mtu; for net_af_packet the kernel interface's MTU and ring slots sized for it),
+// sizes its mbufs for the largest one, shows it in `show ports` and /metrics, and fails the
+// start when a device refuses it. On ring ethdevs (which enforce no MTU) a 9000-byte frame
+// crosses whole; on net_af_packet over a veth pair (a kernel that does enforce one) it crosses
+// with mtu 9000 and is dropped by the kernel at the default.
+#include <ifaddrs.h>
+#include <linux/if_link.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <fcntl.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <rte_bus_vdev.h>
+
+#include "switch_harness.hpp"
+
+namespace mcsnoop::testing {
+namespace {
+
+using nlohmann::json;
+using std::chrono::seconds;
+
+HarnessVlan vlan(VlanId id) {
+  HarnessVlan v;
+  v.id = id;
+  return v;
+}
+
+std::string vdev(const std::string& driver) {
+  static unsigned seq = 0;
+  return driver + "_jumbo" + std::to_string(seq++);
+}
+
+const json& port_of(const json& ports, const std::string& name) {
+  for (const json& p : ports)
+    if (p["name"] == name) return p;
+  static const json kNone;
+  ADD_FAILURE() << "no port " << name;
+  return kNone;
+}
+
+double metric(const std::string& page, const std::string& family, const std::string& port) {
+  const std::string key = family + "{port=\"" + port + "\"} ";
+  std::istringstream in(page);
+  for (std::string line; std::getline(in, line);)
+    if (line.starts_with(key)) return std::stod(line.substr(key.size()));
+  return -1;
+}
+
+// A broadcast frame of `len` bytes (local experimental EtherType 0x88b5) from 02:00:00:00:00:`src`,
+// its payload a byte pattern so that a frame cut or spliced anywhere differs.
+std::vector<uint8_t> broadcast_of(size_t len, uint8_t src) {
+  std::vector<uint8_t> f(len, 0);
+  std::fill_n(f.begin(), 6, 0xff);
+  f[6] = 0x02;
+  f[11] = src;
+  f[12] = 0x88;
+  f[13] = 0xb5;
+  for (size_t i = 14; i < len; ++i) f[i] = static_cast<uint8_t>(i * 7 + src);
+  return f;
+}
+
+constexpr size_t kJumboFrame = 9000 + 14;  // an MTU-9000 untagged frame without FCS
+
+// ---- ring ethdevs ----------------------------------------------------------------------------
+
+TEST(JumboFrames, TheConfiguredMtuIsInForceAndShown) {
+  SwitchHarness sw({{.name = "a", .port_mtu = 9000}, {.name = "b", .port_mtu = 9000}, {.name = "c", .vlan = 2}},
+                   {vlan(1), vlan(2)});
+  const json ports = sw.control().show_ports();
+  EXPECT_EQ(port_of(ports, "a")["mtu"], 9000);
+  EXPECT_EQ(port_of(ports, "b")["mtu"], 9000);
+  EXPECT_EQ(port_of(ports, "c")["mtu"], 1500) << "unset: the device's default";
+  const std::string page = sw.control().render_metrics();
+  EXPECT_EQ(metric(page, "mcsnoop_port_mtu_bytes", "a"), 9000);
+  EXPECT_EQ(metric(page, "mcsnoop_port_mtu_bytes", "c"), 1500);
+  uint16_t mtu = 0;
+  ASSERT_EQ(rte_eth_dev_get_mtu(sw.dp().port_info(sw.port("a")).dpdk_port, &mtu), 0);
+  EXPECT_EQ(mtu, 9000) << "ethdev has it (rxmode.mtu), not only the switch";
+  // Every frame of the largest MTU fits one packet mbuf (+ Ethernet header, two tags, CRC).
+  EXPECT_GE(rte_pktmbuf_data_room_size(sw.dp().packet_pool()) - RTE_PKTMBUF_HEADROOM, 9000u + 14 + 8 + 4);
+}
+
+TEST(JumboFrames, WithoutAnMtuThePacketPoolKeepsItsDefaultMbufs) {
+  SwitchHarness sw({{.name = "a"}, {.name = "b"}}, {vlan(1)});
+  EXPECT_EQ(rte_pktmbuf_data_room_size(sw.dp().packet_pool()), RTE_MBUF_DEFAULT_BUF_SIZE);
+  EXPECT_EQ(port_of(sw.control().show_ports(), "a")["mtu"], 1500);
+}
+
+// The frame with an 802.1Q tag inserted after the MAC addresses.
+std::vector<uint8_t> tagged(const std::vector<uint8_t>& frame, VlanId vid) {
+  std::vector<uint8_t> f = frame;
+  f.insert(f.begin() + 12, {0x81, 0x00, static_cast<uint8_t>(vid >> 8), static_cast<uint8_t>(vid & 0xff)});
+  return f;
+}
+
+// A frame received as a chain (a NIC with RX scatter) crosses whole, untagged to an access
+// port and tagged to a trunk (a header mbuf chained to the payload).
+TEST(JumboFrames, A9000ByteFrameCrossesJumboPortsWhole) {
+  SwitchHarness sw({{.name = "a", .port_mtu = 9000},
+                    {.name = "b", .port_mtu = 9000},
+                    {.name = "t", .mode = dataplane::VlanMode::Trunk, .allowed = {1}, .port_mtu = 9000}},
+                   {vlan(1)});
+  const std::vector<uint8_t> frame = broadcast_of(kJumboFrame, 1);
+  sw.inject_segments("a", frame, 2000);
+  sw.step();
+  const std::vector<Captured> b = sw.capture("b");
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0].bytes, frame);
+  const std::vector<Captured> t = sw.capture("t");
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_EQ(t[0].bytes, tagged(frame, 1));
+}
+
+// ---- net_af_packet on a veth pair in a network namespace of the test's own -------------------
+
+// Moves the test thread into a new network namespace holding a veth pair nicA <-> nicB, both up
+// with IPv6 off (no kernel frames on the wire), and back on destruction. Needs root.
+class VethNamespace {
+ public:
+  VethNamespace() {
+    home_ = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+    if (home_ < 0 || unshare(CLONE_NEWNET) != 0) {
+      reason_ = std::string("no network namespace of its own: ") + std::strerror(errno);
+      return;
+    }
+    std::ofstream("/proc/sys/net/ipv6/conf/default/disable_ipv6") << "1";
+    std::ofstream("/proc/sys/net/ipv6/conf/all/disable_ipv6") << "1";
+    if (std::system("ip link add nicA type veth peer name nicB && ip link set nicA up && ip link set nicB up") != 0)
+      reason_ = "cannot create the veth pair nicA/nicB (iproute2)";
+  }
+  ~VethNamespace() {
+    if (home_ >= 0) {
+      if (setns(home_, CLONE_NEWNET) != 0) ADD_FAILURE() << "cannot return to the test's network namespace";
+      close(home_);
+    }
+  }
+  const std::string& skip_reason() const { return reason_; }
+
+ private:
+  int home_ = -1;
+  std::string reason_;
+};
+
+// The kernel's view of an interface of the thread's namespace (sysfs shows the mount's).
+uint16_t kernel_mtu(const char* iface) {
+  ifreq ifr{};
+  std::snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", iface);
+  const int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  const int rc = ioctl(s, SIOCGIFMTU, &ifr);
+  close(s);
+  return rc == 0 ? static_cast<uint16_t>(ifr.ifr_mtu) : 0;
+}
+
+rtnl_link_stats kernel_stats(const char* iface) {
+  rtnl_link_stats out{};
+  ifaddrs* all = nullptr;
+  if (getifaddrs(&all) != 0) return out;
+  for (ifaddrs* a = all; a != nullptr; a = a->ifa_next)
+    if (a->ifa_addr != nullptr && a->ifa_addr->sa_family == AF_PACKET && a->ifa_data != nullptr &&
+        std::strcmp(a->ifa_name, iface) == 0)
+      out = *static_cast<const rtnl_link_stats*>(a->ifa_data);
+  freeifaddrs(all);
+  return out;
+}
+
+// A raw AF_PACKET socket sending on `iface` (the host on the other end of a switch port).
+class RawSender {
+ public:
+  explicit RawSender(const char* iface) {
+    fd_ = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);  // protocol 0: receives nothing
+    sockaddr_ll a{};
+    a.sll_family = AF_PACKET;
+    a.sll_ifindex = static_cast<int>(if_nametoindex(iface));
+    EXPECT_GE(fd_, 0) << std::strerror(errno);
+    EXPECT_EQ(bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0) << std::strerror(errno);
+  }
+  ~RawSender() {
+    if (fd_ >= 0) close(fd_);
+  }
+  bool send(const std::vector<uint8_t>& frame) {
+    return ::send(fd_, frame.data(), frame.size(), 0) == static_cast<ssize_t>(frame.size());
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+// Steps the switch until port `out` has sent a frame from source id `src` (or 5 s passed);
+// every frame `out` sent meanwhile.
+std::vector<Captured> until_frame_from(SwitchHarness& sw, const std::string& out, uint8_t src) {
+  std::vector<Captured> got;
+  const auto deadline = std::chrono::steady_clock::now() + seconds(5);
+  while (std::chrono::steady_clock::now() < deadline) {
+    sw.step();
+    for (Captured& c : sw.capture(out)) got.push_back(std::move(c));
+    if (std::any_of(got.begin(), got.end(), [&](const Captured& c) { return c.bytes.size() > 11 && c.bytes[11] == src; }))
+      break;
+  }
+  return got;
+}
+
+// With mtu 9000 the switch sizes the af_packet ring for it (no framesz in the device string) and
+// sets the kernel interface's MTU: a 9014-byte frame from the host crosses to the ring port
+// whole, and one from the ring port leaves through the kernel to the host.
+TEST(JumboFrames, AnAfPacketPortWithMtu9000CarriesJumboFramesBothWays) {
+  VethNamespace ns;
+  if (!ns.skip_reason().empty()) GTEST_SKIP() << ns.skip_reason();
+  ASSERT_EQ(std::system("ip link set nicB mtu 9000"), 0) << "the host's side";
+  SwitchHarness sw({{.name = "r", .port_mtu = 9000},
+                    {.name = "x", .device = vdev("net_af_packet") + ",iface=nicA", .port_mtu = 9000},
+                    {.name = "flat",
+                     .mode = dataplane::VlanMode::Trunk,
+                     .allowed = {1},
+                     .tx_multi_seg = false,
+                     .port_mtu = 9000}},
+                   {vlan(1)});
+  EXPECT_EQ(kernel_mtu("nicA"), 9000) << "the switch set its interface's MTU";
+  EXPECT_EQ(port_of(sw.control().show_ports(), "x")["mtu"], 9000) << "shown although ethdev does not track it";
+  EXPECT_EQ(metric(sw.control().render_metrics(), "mcsnoop_port_mtu_bytes", "x"), 9000);
+
+  RawSender host("nicB");
+  const std::vector<uint8_t> in = broadcast_of(kJumboFrame, 1);
+  ASSERT_TRUE(host.send(in)) << std::strerror(errno);
+  const std::vector<Captured> got = until_frame_from(sw, "r", 1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].bytes, in) << "whole, not cut at the default 2048-byte ring slot";
+  // A port without MULTI_SEGS gets the tagged frame as one flat copy, from the switch's packet
+  // pool, whose mbufs hold it (with 2048-byte mbufs it would be dropped as tx_no_multiseg).
+  const std::vector<Captured> flat = sw.capture("flat");
+  ASSERT_EQ(flat.size(), 1u);
+  EXPECT_EQ(flat[0].nb_segs, 1u);
+  EXPECT_EQ(flat[0].bytes, tagged(in, 1));
+
+  const rtnl_link_stats before = kernel_stats("nicB");
+  sw.inject_segments("r", broadcast_of(kJumboFrame, 2), 2000);
+  sw.step();
+  const json nic = port_of(sw.control().show_ports(), "x")["nic"];
+  EXPECT_EQ(nic["opackets"], 1u) << nic.dump();
+  EXPECT_EQ(nic["oerrors"], 0u) << nic.dump();
+  rtnl_link_stats after = kernel_stats("nicB");
+  for (const auto deadline = std::chrono::steady_clock::now() + seconds(5);
+       after.rx_packets == before.rx_packets && std::chrono::steady_clock::now() < deadline;)
+    after = kernel_stats("nicB");
+  EXPECT_EQ(after.rx_packets - before.rx_packets, 1u);
+  EXPECT_EQ(after.rx_bytes - before.rx_bytes, kJumboFrame) << "the host got the whole frame";
+}
+
+// At the default MTU the kernel drops the host's jumbo frame before the switch can see it (as a
+// NIC would, counting it in its own statistics); a short frame sent after it still crosses.
+TEST(JumboFrames, AnAfPacketPortAtTheDefaultMtuNeverSeesJumboFrames) {
+  VethNamespace ns;
+  if (!ns.skip_reason().empty()) GTEST_SKIP() << ns.skip_reason();
+  ASSERT_EQ(std::system("ip link set nicB mtu 9000"), 0);
+  SwitchHarness sw({{.name = "r", .port_mtu = 9000}, {.name = "x", .device = vdev("net_af_packet") + ",iface=nicA"}},
+                   {vlan(1)});
+  EXPECT_EQ(kernel_mtu("nicA"), 1500) << "left as it was";
+  EXPECT_EQ(port_of(sw.control().show_ports(), "x")["mtu"], 1500);
+  const rtnl_link_stats a0 = kernel_stats("nicA"), b0 = kernel_stats("nicB");
+  RawSender host("nicB");
+  host.send(broadcast_of(kJumboFrame, 1));  // the veth reports its drop to the sender (ENOBUFS)
+  ASSERT_TRUE(host.send(broadcast_of(64, 2)));
+  const std::vector<Captured> got = until_frame_from(sw, "r", 2);
+  ASSERT_EQ(got.size(), 1u) << "the short frame only";
+  EXPECT_EQ(got[0].bytes.size(), 64u);
+  const rtnl_link_stats a1 = kernel_stats("nicA"), b1 = kernel_stats("nicB");
+  EXPECT_EQ(b1.tx_dropped - b0.tx_dropped, 1u) << "the kernel counted the drop";
+  EXPECT_EQ(a1.rx_dropped - a0.rx_dropped, 1u) << "on both ends of the pair";
+}
+
+// A device that refuses the MTU fails the start, naming the port and why: a macvlan cannot have
+// an MTU above its lower device's (nicA, 1500).
+TEST(JumboFrames, AnInterfaceThatRefusesTheMtuFailsTheStart) {
+  VethNamespace ns;
+  if (!ns.skip_reason().empty()) GTEST_SKIP() << ns.skip_reason();
+  ASSERT_EQ(std::system("ip link add mv0 link nicA type macvlan mode bridge && ip link set mv0 up"), 0);
+  const std::string dev = vdev("net_af_packet");
+  dataplane::SwitchSpec spec;
+  spec.lcores = {.workers = {1}};
+  spec.mac_table_size = 1024;
+  spec.mft_capacity = 1024;
+  spec.mbufs = 4095;
+  dataplane::PortSpec ps;
+  ps.name = "x";
+  ps.device = dev + ",iface=mv0";
+  ps.mtu = 9000;
+  spec.ports.push_back(ps);
+  std::string err;
+  EXPECT_EQ(app::Switch::create(spec, &err), nullptr);
+  EXPECT_NE(err.find("ports[0].mtu: cannot set the MTU of interface mv0 to 9000"), std::string::npos) << err;
+  EXPECT_EQ(kernel_mtu("mv0"), 1500) << "never another MTU in silence";
+  rte_vdev_uninit(dev.c_str());
+}
+
+}  // namespace
+}  // namespace mcsnoop::testing
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  ::testing::AddGlobalTestEnvironment(new mcsnoop::testing::EalEnvironment("mtu-jumbo-pl", "0-1"));
+  return RUN_ALL_TESTS();
+}
