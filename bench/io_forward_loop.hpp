@@ -9,6 +9,8 @@
 #include <atomic>
 #include <cstdint>
 
+#include "mcsnoop/dataplane/stage_cycles.hpp"
+
 namespace mcsnoop::bench {
 
 // Burst size of every RX and TX call, the same as the switch's (dataplane::kBurst).
@@ -22,6 +24,10 @@ struct IoForwardTask {
   std::atomic<bool> stop{false};
   std::atomic<uint64_t> forwarded{0};   // frames the TX queue accepted
   std::atomic<uint64_t> refused{0};     // frames the TX queue refused (freed)
+  // When set (before the launch): the loop charges each burst's receive to Stage::Rx and its
+  // transmit to Stage::Tx, as the switch's worker does, so the cheapest bursts of both can be
+  // compared stage by stage. The rate of such a window is not a ceiling (two TSC reads a burst).
+  dataplane::StageCycles* stages = nullptr;
 };
 
 // lcore entry point (rte_lcore_function_t): loops until task->stop is set. Returns 0.

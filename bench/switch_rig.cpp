@@ -235,7 +235,8 @@ void SwitchRig::stop_switch() {
   switch_running_ = false;
 }
 
-bool SwitchRig::start_io_forward(PortId from, PortId to) {
+bool SwitchRig::start_io_forward(PortId from, PortId to, dataplane::StageCycles* stages) {
+  io_.stages = stages;
   io_.rx_port = dp_->port_info(from).dpdk_port;
   io_.tx_port = dp_->port_info(to).dpdk_port;
   io_.rx_queue = 0;

@@ -89,7 +89,8 @@ class SwitchRig {
   bool start_switch(std::string* err);
   void stop_switch();
   // The io-forward loop on the same lcore and the same ports (queue 0 of each, the worker's).
-  bool start_io_forward(PortId from, PortId to);
+  // `stages` (may be null): time each burst's receive and transmit into it (IoForwardTask).
+  bool start_io_forward(PortId from, PortId to, dataplane::StageCycles* stages = nullptr);
   uint64_t io_forwarded() const { return io_.forwarded.load(std::memory_order_relaxed); }
   void stop_io_forward();
 

@@ -148,6 +148,7 @@ struct Series {
   std::vector<double> quiet_mpps;    // punt-load: the switch windows without the load
   std::vector<double> staged_mpps;   // the windows run with per-stage cycle accounting on
   dataplane::StageCycles stages;     // summed over those windows (warm-up included)
+  dataplane::StageCycles io_stages;  // the same for io-forward (receive and transmit), extra windows
   dataplane::PortCounters measured;  // every port summed, measured windows only
   uint64_t source_rx = 0;            // whole switch runs (warm-up included)
   uint64_t undelivered = 0;          // whole switch runs: sum over sinks of (received - delivered)
@@ -187,6 +188,17 @@ struct MeasurePlan {
   unsigned staged_windows = 1;    // the first N window pairs add a window with stage cycles on
 };
 
+// Adds one run's stage cycles into `into` (sums, and the cheapest bursts).
+void add_stages(dataplane::StageCycles& into, const dataplane::StageCycles& run) {
+  for (unsigned i = 0; i < dataplane::kStageCount; ++i) {
+    into.cycles[i] += run.cycles[i];
+    const uint64_t c = run.best[i];
+    if (c != 0 && (into.best[i] == 0 || c < into.best[i])) into.best[i] = c;
+  }
+  into.bursts += run.bursts;
+  into.frames += run.frames;
+}
+
 // One switch run: warm-up, then a measured window; returns the delivered input rate (Mpps).
 // `staged` (may be null) collects per-stage cycles over the whole run. `counted`: add the
 // window's counters into out.measured (the profiled windows are extra and left out).
@@ -220,15 +232,21 @@ bool switch_window(SwitchRig& rig, const CaseOptions& opts, ChurnDriver* churn,
   const uint64_t in = after[SwitchRig::kSource].rx_packets - before[SwitchRig::kSource].rx_packets;
   out.source_rx += in;
   out.undelivered += in * rig.sinks() - delivered(rig, before, after);
-  if (staged != nullptr) {
-    for (unsigned i = 0; i < dataplane::kStageCount; ++i) staged->cycles[i] += cycles.cycles[i];
-    staged->bursts += cycles.bursts;
-    for (unsigned i = 0; i < dataplane::kStageCount; ++i) {
-      const uint64_t c = cycles.best[i];
-      if (c != 0 && (staged->best[i] == 0 || c < staged->best[i])) staged->best[i] = c;
-    }
-    staged->frames += cycles.frames;
+  if (staged != nullptr) add_stages(*staged, cycles);
+  return true;
+}
+
+// One extra io-forward run (warm-up and window) with its receive and transmit timed per burst,
+// added into `into`.
+bool io_window(SwitchRig& rig, const CaseOptions& opts, dataplane::StageCycles* into, std::string* err) {
+  dataplane::StageCycles cycles;
+  if (!rig.start_io_forward(SwitchRig::kSource, rig.sink(0), &cycles)) {
+    *err = "cannot launch io-forward on lcore " + std::to_string(kForwardingLcore);
+    return false;
   }
+  rig.run_for((opts.common.warmup_ms + opts.common.window_ms) / 1e3);
+  rig.stop_io_forward();
+  add_stages(*into, cycles);
   return true;
 }
 
@@ -260,6 +278,7 @@ bool measure(SwitchRig& rig, const CaseOptions& opts, const MeasurePlan& plan, S
       out.quiet_mpps.push_back(mpps);
     }
     if (w < plan.staged_windows) {
+      if (!io_window(rig, opts, &out.io_stages, err)) return false;
       if (!switch_window(rig, opts, plan.churn, &out.stages, false, out, &mpps, err)) return false;
       out.staged_mpps.push_back(mpps);
     }
@@ -420,6 +439,18 @@ bool run_throughput_case(const std::string& name, const CaseOptions& opts, std::
     std::printf("stages %s%s staged_mpps=%.3f unstaged_mpps=%.3f tsc_mhz=%.0f\n", spec->name,
                 stage_figures(s.stages).c_str(), median(s.staged_mpps), sw, rte_get_tsc_hz() / 1e6);
     std::printf("stages_best %s%s\n", spec->name, best_stage_figures(s.stages).c_str());
+    // The cheapest bursts of both contenders: their ratio is what the medians approach on a
+    // quiet box, and it moves far less with the load than the medians do.
+    uint64_t io_best = 0, sw_best = 0;
+    for (unsigned i = 0; i < dataplane::kStageCount; ++i) {
+      io_best += s.io_stages.best[i];
+      sw_best += s.stages.best[i];
+    }
+    std::printf("io_best %s rx=%.1f tx=%.1f total=%.1f best_ratio=%.3f\n", spec->name,
+                static_cast<double>(s.io_stages.best[static_cast<unsigned>(dataplane::Stage::Rx)]) / dataplane::kBurstFrames,
+                static_cast<double>(s.io_stages.best[static_cast<unsigned>(dataplane::Stage::Tx)]) / dataplane::kBurstFrames,
+                static_cast<double>(io_best) / dataplane::kBurstFrames,
+                sw_best ? static_cast<double>(io_best) / static_cast<double>(sw_best) : 0.0);
   }
   const dataplane::PortCounters& m = s.measured;
   std::printf("#   measured windows: mcast lookups %" PRIu64 ", unregistered %" PRIu64 ", flooded %" PRIu64

@@ -16,7 +16,8 @@
 # vdevs (net_pcap source with infinite_rx, net_null sinks) and the same forwarding lcore, and
 # prints "bench <case> mpps=<median> ratio=<median / io-forward median>", and "stages <case> ..."
 # with the worker's TSC cycles per frame in each stage, taken in one extra switch window per case
-# with the stage accounting on (BENCH_STAGE_WINDOWS=N for more). The per-stage table and the
+# with the stage accounting on (BENCH_STAGE_WINDOWS=N for more), and "io_best <case> ..." with
+# io-forward's cheapest receive and transmit from one extra io-forward window timed the same way. The per-stage table and the
 # targets are printed at the end; missing a target is not a failure. Exit status: non-zero only
 # when a benchmark could not run.
 set -euo pipefail
@@ -104,11 +105,20 @@ awk '
     printf " %8.3f %8.3f\n", v["staged_mpps"], v["unstaged_mpps"]
   }
   $1 == "stages_best" { best[++nbest] = $0 }
+  $1 == "io_best" { io[++nio] = $0 }
   END {
     if (!nbest) exit
     print "# the same from the cheapest full burst of each stage (robust to preemption on a shared box):"
     for (k = 1; k <= nbest; k++) {
       n = split(best[k], f, " ")
+      printf "#   %-26s", f[2]
+      for (i = 3; i <= n; i++) { split(f[i], kv, "="); printf " %8s", kv[2] }
+      printf "\n"
+    }
+    if (!nio) exit
+    print "# io-forward cheapest bursts in the same process (rx, tx, total) and io total / mcsnoop total:"
+    for (k = 1; k <= nio; k++) {
+      n = split(io[k], f, " ")
       printf "#   %-26s", f[2]
       for (i = 3; i <= n; i++) { split(f[i], kv, "="); printf " %8s", kv[2] }
       printf "\n"
