@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <numeric>
 #include <optional>
 
 #include "text.hpp"
@@ -215,12 +216,16 @@ std::optional<std::string> device_for_mtu(const std::string& device, uint16_t mt
            "mcsnoop then sizes the ring for the MTU)";
     return std::nullopt;
   }
-  const uint32_t block = round_up(need, page_size);
-  const uint32_t per_block = block / need;
+  // The PMD addresses slot i at i * framesz (rte_eth_af_packet.c, rd[i].iov_base) while the
+  // kernel starts every block afresh, so a block must hold a whole number of slots; slots of
+  // a multiple of 1 KiB keep the block within four pages.
+  const uint32_t frame = round_up(need, 1024);
+  const uint32_t block = frame / std::gcd(frame, page_size) * page_size;  // lcm(frame, page_size)
+  const uint32_t per_block = block / frame;
   const uint32_t count = std::max(per_block, kAfPacketDefaultFrameCount / per_block * per_block);
   std::string out = device;
   if (out.back() != ',') out += ',';  // "net_af_packet0,iface=x," : rte_kvargs skips empty pairs anyway
-  return out + "framesz=" + std::to_string(need) + ",blocksz=" + std::to_string(block) +
+  return out + "framesz=" + std::to_string(frame) + ",blocksz=" + std::to_string(block) +
          ",framecnt=" + std::to_string(count);
 }
 

@@ -230,16 +230,20 @@ TEST(JumboFrames, AnAfPacketPortWithMtu9000CarriesJumboFramesBothWays) {
   EXPECT_EQ(port_of(sw.control().show_ports(), "x")["mtu"], 9000) << "shown although ethdev does not track it";
   EXPECT_EQ(metric(sw.control().render_metrics(), "mcsnoop_port_mtu_bytes", "x"), 9000);
 
+  // Several frames, so that the ring's later slots (and blocks) are read as well as the first.
   RawSender host("nicB");
+  constexpr uint8_t kFrames = 6;
+  for (uint8_t src = 1; src <= kFrames; ++src) ASSERT_TRUE(host.send(broadcast_of(kJumboFrame, src))) << std::strerror(errno);
   const std::vector<uint8_t> in = broadcast_of(kJumboFrame, 1);
-  ASSERT_TRUE(host.send(in)) << std::strerror(errno);
-  const std::vector<Captured> got = until_frame_from(sw, "r", 1);
-  ASSERT_EQ(got.size(), 1u);
-  EXPECT_EQ(got[0].bytes, in) << "whole, not cut at the default 2048-byte ring slot";
+  const std::vector<Captured> got = until_frame_from(sw, "r", kFrames);
+  ASSERT_EQ(got.size(), kFrames);
+  for (uint8_t i = 0; i < kFrames; ++i)
+    EXPECT_EQ(got[i].bytes, broadcast_of(kJumboFrame, static_cast<uint8_t>(i + 1)))
+        << "frame " << int{i} << " whole, not cut at the default 2048-byte ring slot";
   // A port without MULTI_SEGS gets the tagged frame as one flat copy, from the switch's packet
   // pool, whose mbufs hold it (with 2048-byte mbufs it would be dropped as tx_no_multiseg).
   const std::vector<Captured> flat = sw.capture("flat");
-  ASSERT_EQ(flat.size(), 1u);
+  ASSERT_EQ(flat.size(), kFrames);
   EXPECT_EQ(flat[0].nb_segs, 1u);
   EXPECT_EQ(flat[0].bytes, tagged(in, 1));
 

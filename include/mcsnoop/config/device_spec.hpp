@@ -76,9 +76,10 @@ uint32_t af_packet_frame_size(const DeviceSpec& spec);
 uint32_t af_packet_frame_size_for(uint16_t mtu);
 // The device string to probe for a port of `mtu`. Unchanged for every device but net_af_packet,
 // and for one whose slots already hold the MTU's frames. An af_packet device string that leaves
-// the ring to the PMD (no framesz, blocksz or framecnt) gets them appended: framesz for the MTU,
-// blocksz the next multiple of `page_size`, framecnt a multiple of the slots per block (the
-// kernel's rule). One that sets the ring itself with slots too small for `mtu` is an error:
+// the ring to the PMD (no framesz, blocksz or framecnt) gets them appended: framesz for the MTU
+// rounded up to 1 KiB, blocksz the least multiple of both framesz and `page_size` (the PMD
+// expects the slots back to back across blocks), framecnt a multiple of the slots per block
+// (the kernel's rule), about 512. One that sets the ring itself with slots too small for `mtu` is an error:
 // nullopt, and a sentence in *err.
 std::optional<std::string> device_for_mtu(const std::string& device, uint16_t mtu, uint32_t page_size,
                                           std::string* err);

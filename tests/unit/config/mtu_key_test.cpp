@@ -48,7 +48,7 @@ TEST(MtuKey, AfPacketRingSetInTheDeviceStringMustHoldTheMtu) {
   EXPECT_TRUE(only_error(load("ports:\n  - {name: p1, device: \"net_af_packet0,iface=x,blocksz=8192\", mtu: 4000}\n"),
                          "ports[0].mtu", 2, "at least 4096 bytes"));
   // Left to mcsnoop (no ring argument), or large enough: fine.
-  for (const char* dev : {"net_af_packet0,iface=x", "net_af_packet0,iface=x,framesz=9088,blocksz=12288"}) {
+  for (const char* dev : {"net_af_packet0,iface=x", "net_af_packet0,iface=x,framesz=9216,blocksz=36864"}) {
     const LoadResult r = load("ports:\n  - {name: p1, device: \"" + std::string(dev) + "\", mtu: 9000}\n");
     EXPECT_TRUE(r.ok()) << dev << dump(r.errors);
   }
@@ -63,14 +63,22 @@ TEST(MtuKey, DeviceForMtuSizesTheAfPacketRingOnlyWhereNeeded) {
   EXPECT_EQ(device_for_mtu("net_af_packet0,iface=x", 1500, 4096, &err), "net_af_packet0,iface=x");
   // 66 bytes before the frame, 14 of Ethernet header, 8 of two tags: 9088 (a multiple of 16).
   EXPECT_EQ(af_packet_frame_size_for(9000), 9088u);
+  // The slots rounded up to 1 KiB (9216), four to a block of nine pages: the PMD finds slot i
+  // at i * framesz, so a block holds whole slots and nothing else.
   EXPECT_EQ(device_for_mtu("net_af_packet0,iface=x", 9000, 4096, &err),
-            "net_af_packet0,iface=x,framesz=9088,blocksz=12288,framecnt=512");
+            "net_af_packet0,iface=x,framesz=9216,blocksz=36864,framecnt=512");
   EXPECT_EQ(device_for_mtu("eth_af_packet1,iface=y,qpairs=2,", 9000, 4096, &err),
-            "eth_af_packet1,iface=y,qpairs=2,framesz=9088,blocksz=12288,framecnt=512");
-  // Several slots per block: the frame count is a multiple of them (the kernel checks
+            "eth_af_packet1,iface=y,qpairs=2,framesz=9216,blocksz=36864,framecnt=512");
+  // The frame count is a multiple of the slots per block (the kernel checks
   // frames_per_block * block_nr == frame_nr; the PMD divides).
+  EXPECT_EQ(device_for_mtu("net_af_packet0,iface=x", 2000, 4096, &err),
+            "net_af_packet0,iface=x,framesz=3072,blocksz=12288,framecnt=512");
+  EXPECT_EQ(device_for_mtu("net_af_packet0,iface=x", 5000, 4096, &err),
+            "net_af_packet0,iface=x,framesz=5120,blocksz=20480,framecnt=512");
+  EXPECT_EQ(device_for_mtu("net_af_packet0,iface=x", 4000, 4096, &err),
+            "net_af_packet0,iface=x,framesz=4096,blocksz=4096,framecnt=512");
   EXPECT_EQ(device_for_mtu("net_af_packet0,iface=x", 9000, 65536, &err),
-            "net_af_packet0,iface=x,framesz=9088,blocksz=65536,framecnt=511");
+            "net_af_packet0,iface=x,framesz=9216,blocksz=589824,framecnt=512");
   EXPECT_EQ(device_for_mtu("net_af_packet0,iface=x,framesz=1024", 9000, 4096, &err), std::nullopt);
   EXPECT_NE(err.find("framesz=1024"), std::string::npos) << err;
 }
