@@ -209,6 +209,7 @@ control::SwitchHandles Switch::control_handles() {
       .state = *state_,
       .lcores = {},
       .reconfigure = [this](const SwitchSpec& next) { reconfigure(next); },
+      .set_mtus = [this](const SwitchSpec& next, std::string* err) { return set_mtus(next, err); },
   };
   const dataplane::LcoreSpec& lc = spec_.lcores;
   const std::vector<unsigned>& rx = lc.split() ? lc.rx : lc.workers;

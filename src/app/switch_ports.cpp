@@ -19,6 +19,7 @@ namespace mcsnoop::app {
 
 using dataplane::PortInfo;
 using dataplane::PortSpec;
+using dataplane::SwitchSpec;
 
 namespace {
 
@@ -176,6 +177,64 @@ bool Switch::finish_mtu(PortId id, std::string* err) {
     }
   }
   ports_[id].mtu = *ps.mtu;
+  return true;
+}
+
+// One port's MTU while it runs (set_mtus): checked against what start sized for the port, then
+// set as at start (the kernel interface for af_packet, ethdev otherwise).
+bool Switch::change_mtu(PortId id, std::optional<uint16_t> mtu, std::string* err) {
+  PortSpec& ps = spec_.ports[id];
+  const uint16_t want = mtu.value_or(RTE_ETHER_MTU);
+  const auto text = [](std::optional<uint16_t> v) { return v ? std::to_string(*v) : std::string("unset"); };
+  const auto refuse = [&](const std::string& why) {
+    if (err) {
+      *err = "ports[" + ps.name + "].mtu: " + text(ps.mtu) + " -> " + text(mtu) + " cannot be applied while running (" +
+             why + "): restart mcsnoop to apply it; nothing of the file was applied";
+    }
+    return false;
+  };
+  const auto spec = device_spec(ps.device);
+  if (spec && config::is_af_packet(*spec)) {
+    const uint32_t need = config::af_packet_frame_size_for(want);
+    const uint32_t have = config::af_packet_frame_size(*spec);
+    if (need > have) {
+      return refuse("its af_packet ring slots were sized at start for frames of up to " + std::to_string(have) +
+                    " bytes; this MTU needs " + std::to_string(need));
+    }
+    const auto iface =
+        std::find_if(spec->args.begin(), spec->args.end(), [](const config::DeviceArg& a) { return a.key == "iface"; });
+    std::string why = "no iface";
+    if (iface == spec->args.end() || !iface->value || !set_interface_mtu(*iface->value, want, &why)) {
+      return refuse("the kernel refuses the interface's MTU: " + why);
+    }
+  } else {
+    PortSpec probe = ps;
+    probe.mtu = want;
+    const uint32_t longest = rx_frame_room(probe);
+    const uint32_t room = rte_pktmbuf_data_room_size(pkt_pool_) - RTE_PKTMBUF_HEADROOM;
+    if (!ports_[id].rx_scatter && longest > room) {
+      return refuse("the device has no RX scatter and the packet mbufs were sized at start for frames of up to " +
+                    std::to_string(room) + " bytes; this MTU's longest is " + std::to_string(longest));
+    }
+    const int rc = rte_eth_dev_set_mtu(ports_[id].dpdk_port, want);
+    if (rc != 0) return refuse("device '" + ps.device + "' refuses it while started: " + std::strerror(-rc));
+  }
+  ps.mtu = mtu;
+  ports_[id].mtu = mtu.value_or(0);
+  return true;
+}
+
+bool Switch::set_mtus(const SwitchSpec& next, std::string* err) {
+  std::vector<std::pair<PortId, std::optional<uint16_t>>> changed;  // port, MTU before
+  for (PortId p = 0; p < spec_.ports.size() && p < next.ports.size(); ++p) {
+    const std::optional<uint16_t> before = spec_.ports[p].mtu;
+    if (next.ports[p].mtu == before) continue;
+    if (!change_mtu(p, next.ports[p].mtu, err)) {
+      for (auto it = changed.rbegin(); it != changed.rend(); ++it) change_mtu(it->first, it->second, nullptr);
+      return false;
+    }
+    changed.emplace_back(p, before);
+  }
   return true;
 }
 

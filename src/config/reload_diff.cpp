@@ -152,9 +152,9 @@ void diff_snooping(const SnoopingSettings& a, const SnoopingSettings& b, Differ&
 void diff_port(const Port& a, const Port& b, Differ& d) {
   const std::string at = "ports[" + a.name + "].";
   d.restart(at + "device", a.device, b.device);
-  // The receive buffers (mbuf data room, af_packet ring slots) are sized for it at start, and
-  // many NIC drivers refuse an MTU change on a started port.
-  d.restart(at + "mtu", a.mtu, b.mtu);
+  // Applied live where the device allows it (app::Switch::set_mtus refuses the reload, naming
+  // the port, where the receive buffers sized at start or the device do not).
+  d.live(at + "mtu", a.mtu, b.mtu);
   // VLAN membership shapes the workers' VLAN tables and every forwarding set.
   d.restart(at + "vlan_mode", a.vlan_mode, b.vlan_mode);
   if (a.vlan_mode == VlanMode::Access || b.vlan_mode == VlanMode::Access) d.restart(at + "vlan", a.vlan, b.vlan);

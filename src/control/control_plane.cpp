@@ -70,11 +70,14 @@ ControlPlane::ControlPlane(SwitchHandles sw, snoop::EngineConfig engine_config)
       engine_(std::move(engine_config)) {
   frame_buf_.resize(16384);
   mft_retry_limit_ = std::max<size_t>(kMftRetryFloor, sw_.mft.capacity());
-  for (PortId p = 0; p < port_count(); ++p) {
-    port_frame_limit_.push_back(sw_.port_status.mtu(p) + kEthHeader);
-  }
+  refresh_frame_limits();
   const uint32_t room = rte_pktmbuf_data_room_size(sw_.packet_pool);
   mbuf_frame_limit_ = room > RTE_PKTMBUF_HEADROOM ? room - RTE_PKTMBUF_HEADROOM : 0;
+}
+
+void ControlPlane::refresh_frame_limits() {
+  port_frame_limit_.clear();
+  for (PortId p = 0; p < port_count(); ++p) port_frame_limit_.push_back(sw_.port_status.mtu(p) + kEthHeader);
 }
 
 dataplane::PortCounters ControlPlane::port_counters(PortId p) const {

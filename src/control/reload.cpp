@@ -14,11 +14,17 @@ bool ControlPlane::reconfigure(const snoop::EngineConfig& engine, const dataplan
     return false;
   }
   actions_.clear();
+  // The ports' MTUs first: the one part a device may refuse, all or none (nothing else has
+  // changed yet when it does).
+  const dataplane::SwitchSpec before = sw_.spec;
+  if (sw_.set_mtus && !sw_.set_mtus(spec, err)) return false;
   // The engine checks ports, VLANs and members before it changes anything.
   if (!engine_.reconfigure(engine, snoop::Ms(now_ms_), actions_)) {
     if (err) *err = "the ports, VLANs or VLAN members differ from the running switch's";
+    if (sw_.set_mtus) sw_.set_mtus(before, nullptr);
     return false;
   }
+  refresh_frame_limits();
   // Data plane first: a VLAN whose snooping was turned on punts its reports from now on, and
   // the engine's sets (applied next) are already those of the new settings.
   sw_.reconfigure(spec);

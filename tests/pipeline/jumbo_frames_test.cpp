@@ -123,6 +123,85 @@ TEST(JumboFrames, A9000ByteFrameCrossesJumboPortsWhole) {
   EXPECT_EQ(t[0].bytes, tagged(frame, 1));
 }
 
+// ---- live reload ------------------------------------------------------------------------------
+
+// The running settings of a harness with port `port`'s MTU replaced, reloaded
+// (ControlPlane::reconfigure, what `mcsnoopctl reload` ends in).
+bool reload_mtus(SwitchHarness& sw, const std::map<std::string, std::optional<uint16_t>>& mtus, std::string* err) {
+  dataplane::SwitchSpec spec = sw.dp().spec();
+  for (const auto& [name, mtu] : mtus) spec.ports[sw.port(name)].mtu = mtu;
+  return sw.control().reconfigure(sw.control().engine().config(), spec, err);
+}
+
+uint16_t ethdev_mtu(SwitchHarness& sw, const std::string& port) {
+  uint16_t mtu = 0;
+  EXPECT_EQ(rte_eth_dev_get_mtu(sw.dp().port_info(sw.port(port)).dpdk_port, &mtu), 0);
+  return mtu;
+}
+
+uint64_t tx_oversize(SwitchHarness& sw) {
+  const json stats = sw.control().show_stats();
+  const json& v = stats["control"]["tx_oversize"];
+  return v.is_number_unsigned() ? v.get<uint64_t>() : 0;
+}
+
+// net_null can change its MTU while started. The control plane's own frames follow the new MTU
+// at once: at 68 the 90-byte MLDv2 general query no longer fits the port (control.tx_oversize).
+TEST(JumboFrames, AReloadChangesTheMtuLiveWhereTheDeviceAllows) {
+  HarnessVlan v = vlan(1);
+  v.querier.enabled = true;
+  v.querier.address = ip("10.0.0.254");
+  v.querier.address6 = ip("fe80::254");
+  v.timers.query_interval = seconds(8);  // startup queries QI/4 = 2 s apart
+  SwitchHarness sw({{.name = "r", .port_mtu = 9000},
+                    {.name = "n", .device = vdev("net_null") + ",no-rx=1", .port_mtu = 9000}},
+                   {v});
+  std::string err;
+  ASSERT_TRUE(reload_mtus(sw, {{"n", 4000}}, &err)) << err;
+  EXPECT_EQ(ethdev_mtu(sw, "n"), 4000);
+  EXPECT_EQ(port_of(sw.control().show_ports(), "n")["mtu"], 4000);
+  EXPECT_EQ(sw.dp().spec().ports[sw.port("n")].mtu, 4000);
+  ASSERT_TRUE(reload_mtus(sw, {{"n", std::nullopt}}, &err)) << err;
+  EXPECT_EQ(port_of(sw.control().show_ports(), "n")["mtu"], 1500) << "unset: the default again";
+
+  const uint64_t before = tx_oversize(sw);
+  ASSERT_TRUE(reload_mtus(sw, {{"n", 68}}, &err)) << err;
+  sw.advance(seconds(3));  // the next startup queries (QI/4 = 2 s)
+  EXPECT_GT(tx_oversize(sw), before) << "the MLD query is longer than the new MTU allows";
+  unsigned mld = 0;
+  for (const Captured& c : sw.capture("r")) mld += c.info().cls == net::FrameClass::MldControl ? 1 : 0;
+  EXPECT_EQ(mld, 0u) << "no port gets it: it does not fit all of them";
+}
+
+// A device that cannot change its MTU while started (net_ring has no mtu_set) refuses the
+// reload, naming the port; the other port's change in the same reload is set back.
+TEST(JumboFrames, AReloadTheDeviceCannotTakeLiveIsRefusedAndChangesNothing) {
+  SwitchHarness sw({{.name = "n", .device = vdev("net_null") + ",no-rx=1", .port_mtu = 9000},
+                    {.name = "r", .port_mtu = 9000}},
+                   {vlan(1)});
+  std::string err;
+  EXPECT_FALSE(reload_mtus(sw, {{"n", 4000}, {"r", 1500}}, &err));
+  EXPECT_NE(err.find("ports[r].mtu: 9000 -> 1500 cannot be applied while running"), std::string::npos) << err;
+  EXPECT_NE(err.find("restart"), std::string::npos) << err;
+  EXPECT_EQ(ethdev_mtu(sw, "n"), 9000) << "set back";
+  EXPECT_EQ(port_of(sw.control().show_ports(), "n")["mtu"], 9000);
+  EXPECT_EQ(sw.dp().spec().ports[sw.port("n")].mtu, 9000);
+  EXPECT_EQ(port_of(sw.control().show_ports(), "r")["mtu"], 9000);
+}
+
+// The packet mbufs are sized at start: a device without RX scatter cannot take a larger MTU
+// than they hold without a restart.
+TEST(JumboFrames, AReloadBeyondTheMbufsSizedAtStartNeedsARestart) {
+  SwitchHarness sw({{.name = "r"}, {.name = "n", .device = vdev("net_null") + ",no-rx=1"}}, {vlan(1)});
+  std::string err;
+  EXPECT_FALSE(reload_mtus(sw, {{"n", 9000}}, &err));
+  EXPECT_NE(err.find("ports[n].mtu: unset -> 9000"), std::string::npos) << err;
+  EXPECT_NE(err.find("mbufs were sized at start"), std::string::npos) << err;
+  EXPECT_EQ(ethdev_mtu(sw, "n"), 1500);
+  EXPECT_TRUE(reload_mtus(sw, {{"n", 1800}}, &err)) << "within the 2048-byte mbufs: " << err;
+  EXPECT_EQ(ethdev_mtu(sw, "n"), 1800);
+}
+
 // ---- net_af_packet on a veth pair in a network namespace of the test's own -------------------
 
 // Moves the test thread into a new network namespace holding a veth pair nicA <-> nicB, both up
@@ -281,6 +360,26 @@ TEST(JumboFrames, AnAfPacketPortAtTheDefaultMtuNeverSeesJumboFrames) {
   const rtnl_link_stats a1 = kernel_stats("nicA"), b1 = kernel_stats("nicB");
   EXPECT_EQ(b1.tx_dropped - b0.tx_dropped, 1u) << "the kernel counted the drop";
   EXPECT_EQ(a1.rx_dropped - a0.rx_dropped, 1u) << "on both ends of the pair";
+}
+
+// An af_packet port takes a new MTU live (its kernel interface's) within the ring slots sized
+// at start; beyond them a restart is needed.
+TEST(JumboFrames, AnAfPacketPortTakesAnMtuChangeLiveWithinItsRing) {
+  VethNamespace ns;
+  if (!ns.skip_reason().empty()) GTEST_SKIP() << ns.skip_reason();
+  SwitchHarness sw({{.name = "r", .port_mtu = 9000},
+                    {.name = "x", .device = vdev("net_af_packet") + ",iface=nicA", .port_mtu = 9000}},
+                   {vlan(1)});
+  std::string err;
+  ASSERT_TRUE(reload_mtus(sw, {{"x", 1500}}, &err)) << err;
+  EXPECT_EQ(kernel_mtu("nicA"), 1500);
+  EXPECT_EQ(port_of(sw.control().show_ports(), "x")["mtu"], 1500);
+  EXPECT_FALSE(reload_mtus(sw, {{"x", 9600}}, &err));
+  EXPECT_NE(err.find("ports[x].mtu: 1500 -> 9600"), std::string::npos) << err;
+  EXPECT_NE(err.find("ring slots"), std::string::npos) << err;
+  EXPECT_EQ(kernel_mtu("nicA"), 1500);
+  ASSERT_TRUE(reload_mtus(sw, {{"x", 9000}}, &err)) << err;
+  EXPECT_EQ(kernel_mtu("nicA"), 9000);
 }
 
 // A device that refuses the MTU fails the start, naming the port and why: a macvlan cannot have

@@ -75,6 +75,13 @@ class Switch {
   // other fields of `next` are ignored. A lowered MAC limit keeps the addresses already learned
   // and refuses new ones.
   void reconfigure(const dataplane::SwitchSpec& next);
+  // Live reload, control lcore only: sets each port's MTU that differs in `next` (unset = 1500)
+  // while the port runs, all or none. A change needs a restart, and is refused with *err
+  // naming the port (`ports[NAME].mtu: ...`; the ports changed before it are set back), when
+  // the receive buffers sized at start cannot hold the new MTU's frames (mbufs on a device
+  // without RX scatter, af_packet ring slots) or the device refuses it while started (many NIC
+  // drivers do; net_ring cannot change its MTU at all). `err` may be null.
+  bool set_mtus(const dataplane::SwitchSpec& next, std::string* err);
 
   // What the control plane gets (switch_handles.hpp); valid while this Switch lives.
   control::SwitchHandles control_handles();
@@ -130,6 +137,7 @@ class Switch {
   bool size_devices_for_mtu(std::string* err);
   bool apply_mtu(PortId id, const rte_eth_dev_info& info, rte_eth_conf* conf, std::string* err);
   bool finish_mtu(PortId id, std::string* err);
+  bool change_mtu(PortId id, std::optional<uint16_t> mtu, std::string* err);
   bool start_ports(std::string* err);
   void close_ports();
   // After the ports: the inject ring where a port has no control TX queue, the control TX path.

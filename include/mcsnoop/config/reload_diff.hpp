@@ -4,10 +4,11 @@
 // difference into one of two lists:
 //   * changes: keys the running switch can take over without a restart (snooping timers and
 //     policies, querier settings, static groups, per-VLAN snooping, per-port snooping policy,
-//     limits, policers, bridge protection, mac_table.move_limit, logging.level);
+//     limits, policers, bridge protection, a port's MTU (which the switch may still refuse to
+//     change while running: app::Switch::set_mtus), mac_table.move_limit, logging.level);
 //   * restart_required: keys fixed at start because they size memory, name hardware or lcores,
 //     or shape the VLAN tables the workers read (devices, cores, dpdk.eal_args,
-//     control.socket, ports added/removed/renamed/reordered, a port's VLAN membership and MTU, VLANs
+//     control.socket, ports added/removed/renamed/reordered, a port's VLAN membership, VLANs
 //     added or removed, mac_table.size and aging_time, snooping.max_groups and max_sources
 //     (they size the MFT), logging.file).
 // A reload is applied only when restart_required is empty; otherwise nothing of the new file

@@ -135,9 +135,10 @@ class ControlPlane {
   // ---- live reload (reload.cpp) ------------------------------------------------------------
   // Takes over the run-time settings of a reloaded configuration without losing state: the
   // engine's (Engine::reconfigure; its forwarding changes and queries are applied at once), the
-  // switch's (SwitchHandles::reconfigure), the MAC move limit and the MRD solicitation VLANs.
-  // Returns false with *err and changes nothing when `engine` has other ports, VLANs or VLAN
-  // members than the running switch (the caller refuses those as restart-required first).
+  // switch's (SwitchHandles::reconfigure), the ports' MTUs (SwitchHandles::set_mtus), the MAC
+  // move limit and the MRD solicitation VLANs. Returns false with *err and changes nothing when
+  // a device cannot take its new MTU while running, or when `engine` has other ports, VLANs or
+  // VLAN members than the running switch (the caller refuses those as restart-required first).
   bool reconfigure(const snoop::EngineConfig& engine, const dataplane::SwitchSpec& spec, std::string* err);
   // Registers the `reload` command of the control socket; `handler` runs on the control lcore
   // inside poll() (it may call reconfigure()).
@@ -255,6 +256,8 @@ class ControlPlane {
   uint64_t mft_log_at_ = 0;          // rate limit of the MFT refusal log line
   uint64_t mft_refused_logged_ = 0;  // mft_refused when it was last logged
   std::vector<uint32_t> port_frame_limit_;  // per port: MTU + Ethernet header
+  // port_frame_limit_ from the ports' MTUs now (at start, and after a reload changed them).
+  void refresh_frame_limits();
   uint32_t mbuf_frame_limit_ = 0;           // data room of one packet-pool mbuf after headroom
   uint64_t now_ms_ = 0;
   uint64_t last_work_cycles_ = 0;  // step(): when poll_once() last found work

@@ -73,6 +73,10 @@ struct SwitchHandles {
   // Takes over the run-time settings of `next` into the switch (spec, forwarding state, MAC
   // limits): app::Switch::reconfigure. Control lcore only.
   std::function<void(const dataplane::SwitchSpec& next)> reconfigure;
+  // Sets every port's MTU that differs in `next` (app::Switch::set_mtus), all or none: false,
+  // with *err naming the port and why it needs a restart, when a device cannot take its new MTU
+  // while running (the others changed are set back). Control lcore only; may be empty.
+  std::function<bool(const dataplane::SwitchSpec& next, std::string* err)> set_mtus;
 };
 
 }  // namespace mcsnoop::control

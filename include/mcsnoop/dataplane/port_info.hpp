@@ -1,6 +1,7 @@
 // What the switch learned about each port when it set the port up (ethdev id, queues,
-// offloads, MAC address). Written once before any lcore starts; read-only afterwards, so any
-// thread may read it.
+// offloads, MAC address, MTU). Written once before any lcore starts; read-only afterwards, so
+// any thread may read it, except `mtu`, which a live reload changes on the control lcore and
+// only the control lcore reads (dataplane::PortStatus).
 #pragma once
 
 #include <cstdint>
