@@ -2,9 +2,11 @@
 """e2e_jumbo: ports[].mtu between kernel hosts. With `mtu: 9000` on both ports an 8000-byte UDP
 datagram (Don't Fragment: one 8042-byte frame) crosses the switch whole, without anyone setting
 the MTU of the switch's own interfaces or af_packet's ring size; at the default MTU it does not
-cross (the kernel drops the frame at the switch's interface), while small datagrams do.
+cross (the kernel drops the frame at the switch's interface), while small datagrams do. A
+reload changes the MTU live within the af_packet ring sized at start, and refuses beyond it.
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -27,6 +29,18 @@ def send(host, address, size):
 def kernel_mtu(iface):
     with open("/sys/class/net/{}/mtu".format(iface)) as f:
         return int(f.read())
+
+
+def reload_with_mtu(switch, mtu):
+    """Rewrites the running configuration with `mtu` on every port (None: no mtu key) and runs
+    `mcsnoopctl reload --json`; the completed process."""
+    for port in switch.config["ports"]:
+        port.pop("mtu", None)
+        if mtu is not None:
+            port["mtu"] = mtu
+    with open(switch.config_path, "w") as f:
+        json.dump(switch.config, f, indent=2)
+    return switch.ctl("reload", "--json")
 
 
 class JumboFrames(SwitchTestCase):
@@ -61,6 +75,27 @@ class JumboFrames(SwitchTestCase):
         self.assertEqual(self.exchange(topo, JUMBO), [str(JUMBO)], "one whole 8000-byte datagram")
         table = switch.ctl("show", "ports").stdout
         self.assertRegex(table, r"\nh1\s+up\s+9000\s", table)
+
+        # Live: down to 1500 (the jumbo datagram no longer crosses), back to 9000 (it does), and
+        # beyond the ring slots sized at start (refused, naming the port; nothing changes).
+        done = reload_with_mtu(switch, 1500)
+        self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
+        self.assertIn("ports[h1].mtu", [c["key"] for c in json.loads(done.stdout)["changes"]])
+        self.assertEqual(kernel_mtu(topo["h1"].sw_iface), 1500)
+        self.assertEqual(switch.port("h2")["mtu"], 1500)
+        self.assertEqual(self.exchange(topo, JUMBO), [])
+        done = reload_with_mtu(switch, 9000)
+        self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
+        self.assertEqual(self.exchange(topo, JUMBO), [str(JUMBO)])
+        done = reload_with_mtu(switch, 9600)
+        self.assertEqual(done.returncode, 1, done.stdout + done.stderr)
+        answer = json.loads(done.stdout)
+        self.assertFalse(answer["applied"])
+        self.assertTrue(any("ports[h1].mtu: 9000 -> 9600" in e and "restart" in e for e in answer["errors"]),
+                        answer["errors"])
+        for h in topo.hosts:
+            self.assertEqual(kernel_mtu(h.sw_iface), 9000, "set back / never changed")
+            self.assertEqual(switch.port(h.name)["mtu"], 9000)
         self.stop_switch_cleanly(switch)
 
     def test_default_mtu_drops_it_and_carries_small_ones(self):
