@@ -67,6 +67,20 @@ bool set_interface_mtu(const std::string& iface, uint16_t mtu, std::string* why)
   return ok;
 }
 
+// The MTU of an af_packet device's interface (its `iface` argument).
+bool set_af_packet_mtu(const config::DeviceSpec& spec, uint16_t mtu, std::string* why) {
+  const auto iface =
+      std::find_if(spec.args.begin(), spec.args.end(), [](const config::DeviceArg& a) { return a.key == "iface"; });
+  if (iface == spec.args.end() || !iface->value) {
+    *why = "the device string names no iface";
+    return false;
+  }
+  if (set_interface_mtu(*iface->value, mtu, why)) return true;
+  *why = "cannot set the MTU of interface " + *iface->value + " to " + std::to_string(mtu) + ": " + *why +
+         " (`ip -d link show " + *iface->value + "` shows its maxmtu)";
+  return false;
+}
+
 }  // namespace
 
 // The longest frame of a port (its MTU, default 1500, + Ethernet header + two VLAN tags + CRC),
@@ -155,17 +169,11 @@ bool Switch::finish_mtu(PortId id, std::string* err) {
   const PortSpec& ps = spec_.ports[id];
   if (!ps.mtu) return true;
   const std::string where = "ports[" + std::to_string(id) + "].mtu: ";
-  if (is_af_packet(ps.device)) {
-    const auto spec = device_spec(ps.device);
-    auto iface = std::find_if(spec->args.begin(), spec->args.end(), [](const config::DeviceArg& a) { return a.key == "iface"; });
-    if (iface == spec->args.end() || !iface->value) {
-      *err = where + "'" + ps.device + "' names no iface whose MTU could be set";
-      return false;
-    }
+  const auto spec = device_spec(ps.device);
+  if (spec && config::is_af_packet(*spec)) {
     std::string why;
-    if (!set_interface_mtu(*iface->value, *ps.mtu, &why)) {
-      *err = where + "cannot set the MTU of interface " + *iface->value + " to " + std::to_string(*ps.mtu) + ": " +
-             why + " (`ip -d link show " + *iface->value + "` shows its maxmtu)";
+    if (!set_af_packet_mtu(*spec, *ps.mtu, &why)) {
+      *err = where + why;
       return false;
     }
   } else {
@@ -201,12 +209,8 @@ bool Switch::change_mtu(PortId id, std::optional<uint16_t> mtu, std::string* err
       return refuse("its af_packet ring slots were sized at start for frames of up to " + std::to_string(have) +
                     " bytes; this MTU needs " + std::to_string(need));
     }
-    const auto iface =
-        std::find_if(spec->args.begin(), spec->args.end(), [](const config::DeviceArg& a) { return a.key == "iface"; });
-    std::string why = "no iface";
-    if (iface == spec->args.end() || !iface->value || !set_interface_mtu(*iface->value, want, &why)) {
-      return refuse("the kernel refuses the interface's MTU: " + why);
-    }
+    std::string why;
+    if (!set_af_packet_mtu(*spec, want, &why)) return refuse(why);
   } else {
     PortSpec probe = ps;
     probe.mtu = want;
