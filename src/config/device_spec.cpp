@@ -212,7 +212,7 @@ std::optional<std::string> device_for_mtu(const std::string& device, uint16_t mt
   if (ring_given) {
     *err = "mtu " + std::to_string(mtu) + " needs af_packet ring frames of at least " + std::to_string(need) +
            " bytes, but the device string sets framesz=" + std::to_string(have) +
-           " (raise framesz, and blocksz to at least framesz, or leave framesz, blocksz and framecnt out: "
+           " (raise framesz, with blocksz a multiple of it, or leave framesz, blocksz and framecnt out: "
            "mcsnoop then sizes the ring for the MTU)";
     return std::nullopt;
   }
