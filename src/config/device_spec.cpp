@@ -181,6 +181,24 @@ uint32_t round_up(uint32_t v, uint32_t to) { return (v + to - 1) / to * to; }
 
 }  // namespace
 
+std::optional<std::string> af_packet_ring_problem(const DeviceSpec& spec, uint32_t page_size) {
+  if (!is_af_packet(spec) || (find_arg(spec, "framesz") == nullptr && find_arg(spec, "blocksz") == nullptr)) {
+    return std::nullopt;
+  }
+  const uint32_t frame = af_packet_frame_size(spec);
+  uint32_t block = page_size;
+  if (const DeviceArg* a = find_arg(spec, "blocksz"); a != nullptr && a->value) {
+    auto [end, ec] = std::from_chars(a->value->data(), a->value->data() + a->value->size(), block);
+    if (ec != std::errc() || end != a->value->data() + a->value->size()) block = 0;
+  }
+  if (frame == 0 || block == 0) return std::nullopt;  // the PMD refuses these itself, at probe
+  if (block % frame == 0) return std::nullopt;
+  return "net_af_packet's blocksz (" + std::to_string(block) + (find_arg(spec, "blocksz") ? "" : ", the page size") +
+         ") must be a multiple of its framesz (" + std::to_string(frame) +
+         "): the driver finds frame i at i * framesz, the kernel starts each block afresh, so it would stop "
+         "receiving after the first block";
+}
+
 bool is_af_packet(const DeviceSpec& spec) {
   return spec.kind == DeviceSpec::Kind::Vdev &&
          (spec.name.starts_with("net_af_packet") || spec.name.starts_with("eth_af_packet"));

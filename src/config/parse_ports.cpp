@@ -3,6 +3,8 @@
 #include <charconv>
 #include <string>
 
+#include <unistd.h>
+
 #include "mcsnoop/config/device_spec.hpp"
 #include "sections.hpp"
 #include "text.hpp"
@@ -206,6 +208,9 @@ void parse_port(const Field& item, size_t index, ParseState& st, std::vector<Cla
         diag.error(device_f->line, device_f->path, *why);
       } else {
         check_device_kind(std::get<DeviceSpec>(spec), *device_f, st);
+        if (auto why = af_packet_ring_problem(std::get<DeviceSpec>(spec), static_cast<uint32_t>(sysconf(_SC_PAGESIZE)))) {
+          diag.error(device_f->line, device_f->path, *why);
+        }
         for (const std::string& what : std::get<DeviceSpec>(spec).claims) {
           auto holder = std::find_if(claims.begin(), claims.end(), [&](const Claim& c) { return c.what == what; });
           if (holder != claims.end()) {

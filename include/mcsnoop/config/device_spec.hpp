@@ -66,6 +66,11 @@ inline constexpr uint32_t kAfPacketDefaultFrameCount = 512;  // DFLT_FRAME_COUNT
 inline constexpr uint32_t kAfPacketRxOffset = 66;
 inline constexpr uint32_t kAfPacketTxOffset = 32;
 
+// For an af_packet device string that sets its ring: a sentence when the PMD would misread it,
+// else nullopt. The PMD finds slot i at i * framesz while the kernel starts every block
+// (blocksz, default one page: `page_size`) afresh, so a block that is not a whole number of
+// slots stalls RX after the first block's frames without an error.
+std::optional<std::string> af_packet_ring_problem(const DeviceSpec& spec, uint32_t page_size);
 // True for a net_af_packet device (also spelled eth_af_packet).
 bool is_af_packet(const DeviceSpec& spec);
 // The slot size (framesz) of an af_packet device: its framesz argument, or the default. 0 when

@@ -56,6 +56,20 @@ TEST(MtuKey, AfPacketRingSetInTheDeviceStringMustHoldTheMtu) {
   EXPECT_TRUE(load("ports:\n  - {name: p1, device: \"net_af_packet0,iface=x,framesz=2048\", mtu: 1500}\n").ok());
 }
 
+// The PMD reads slot i at i * framesz; the kernel starts each block afresh: a block that is not
+// a whole number of slots would stall RX silently after the first block.
+TEST(MtuKey, AfPacketBlocksMustHoldWholeFrames) {
+  EXPECT_TRUE(only_error(load("ports:\n  - {name: p1, device: \"net_af_packet0,iface=x,framesz=9088,blocksz=12288\"}\n"),
+                         "ports[0].device", 2, "must be a multiple of its framesz (9088)"));
+  EXPECT_TRUE(only_error(load("ports:\n  - {name: p1, device: \"net_af_packet0,iface=x,framesz=3000\"}\n"),
+                         "ports[0].device", 2, "the page size"));
+  for (const char* dev : {"net_af_packet0,iface=x", "net_af_packet0,iface=x,framesz=1024,framecnt=64",
+                          "net_af_packet0,iface=x,framesz=9216,blocksz=36864", "net_pcap0,iface=x,framesz=3000"}) {
+    const LoadResult r = load("ports:\n  - {name: p1, device: \"" + std::string(dev) + "\"}\n");
+    EXPECT_TRUE(r.ok()) << dev << dump(r.errors);
+  }
+}
+
 TEST(MtuKey, DeviceForMtuSizesTheAfPacketRingOnlyWhereNeeded) {
   std::string err;
   EXPECT_EQ(device_for_mtu("net_null0", 9000, 4096, &err), "net_null0");
