@@ -168,7 +168,7 @@ bool Switch::create_control_tx(std::string* err) {
                      : dataplane::TxTarget{pi.dpdk_port, 0, inject_, pi.tx_multi_seg};
   }
   control_counters_.resize(ports_.size());
-  control_tx_.init(std::move(targets), hdr_pool_, clone_pool_, control_counters_.data());
+  control_tx_.init(std::move(targets), hdr_pool_, clone_pool_, control_counters_.data(), state_.get());
   return true;
 }
 

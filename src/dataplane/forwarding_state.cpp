@@ -8,6 +8,11 @@ namespace mcsnoop::dataplane {
 
 namespace {
 
+// The longest frame the port sends (PortState::max_frame).
+uint32_t max_frame(const PortSpec& ps) {
+  return uint32_t{ps.mtu.value_or(1500)} + PortState::kDefaultMaxFrame - 1500;
+}
+
 // The reserved addresses a port relays: never bit 0 (the BPDU address, `bpdu` decides) nor
 // bit 1 (PAUSE).
 uint16_t relayed_reserved(const PortSpec& ps) { return ps.forward_reserved & 0xfffc; }
@@ -65,6 +70,7 @@ ForwardingState::ForwardingState(const SwitchSpec& spec, uint64_t tsc_hz)
     const PortSpec& ps = spec.ports[p];
     PortState& st = ports_[p];
     st.mode = ps.mode;
+    st.max_frame = max_frame(ps);
     configure_protection(st, policers_[p], ps, tsc_hz);
     auto join = [&](VlanId v, bool untagged) {
       VlanState& vs = vlans_[v];
@@ -98,8 +104,10 @@ void ForwardingState::reconfigure(const SwitchSpec& next, uint64_t tsc_hz) {
     vs.snoop_igmp.store(v.snoop_igmp, std::memory_order_release);
     vs.snoop_mld.store(v.snoop_mld, std::memory_order_release);
   }
-  for (PortId p = 0; p < nports_ && p < next.ports.size(); ++p)
+  for (PortId p = 0; p < nports_ && p < next.ports.size(); ++p) {
     reconfigure_protection(ports_[p], policers_[p], next.ports[p], tsc_hz);
+    ports_[p].max_frame.store(max_frame(next.ports[p]), std::memory_order_release);
+  }
 }
 
 }  // namespace mcsnoop::dataplane

@@ -46,9 +46,12 @@ rte_mbuf* alloc_flat(rte_mempool* pool, uint32_t len, bool* too_long) {
 }  // namespace
 
 void TxStage::init(std::vector<TxTarget> targets, rte_mempool* header_pool,
-                   rte_mempool* clone_pool, PortCounters* counters) {
+                   rte_mempool* clone_pool, PortCounters* counters, const ForwardingState* state) {
+  static const std::atomic<uint32_t> kNoLimit{UINT32_MAX};
   targets_ = std::move(targets);
   buffers_.assign(targets_.size(), Buffer{});
+  for (PortId p = 0; p < buffers_.size(); ++p)
+    buffers_[p].max_frame = state != nullptr && p < state->port_count() ? &state->port(p).max_frame : &kNoLimit;
   header_pool_ = header_pool;
   clone_pool_ = clone_pool;
   counters_ = counters;
@@ -190,6 +193,12 @@ void TxStage::emit_same(rte_mbuf* m, PortMask ports) {
   }
   if (n > 1) rte_pktmbuf_refcnt_update(m, static_cast<int16_t>(n - 1));
   ports.for_each([&](PortId p) { enqueue(p, m); });
+}
+
+// A copy longer than the port's MTU allows: this port's reference is released, counted.
+void TxStage::drop_oversize(PortId port, rte_mbuf* m) {
+  counters_[port].count(Drop::TxMtuExceeded);
+  rte_pktmbuf_free(m);
 }
 
 void TxStage::flush_port(PortId port) {

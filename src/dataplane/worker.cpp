@@ -67,7 +67,7 @@ Worker::Worker(unsigned index, const SharedTables& shared, std::vector<RxQueue> 
       shares_(shared.state->port_count()),
       handoff_(handoff),
       inject_(inject) {
-  tx_.init(std::move(tx_targets), header_pool, clone_pool, counters_.data());
+  tx_.init(std::move(tx_targets), header_pool, clone_pool, counters_.data(), shared.state);
 }
 
 inline void Worker::deliver(rte_mbuf* m, PortId in, VlanId vlan, bool tagged, PortMask egress) {
@@ -563,7 +563,7 @@ TxWorker::TxWorker(unsigned /*index*/, std::vector<rte_ring*> inputs, std::vecto
                    const ForwardingState* state, rte_mempool* header_pool, rte_mempool* clone_pool,
                    unsigned nports, rte_ring* inject)
     : inputs_(std::move(inputs)), inject_(inject), state_(state), counters_(nports) {
-  tx_.init(std::move(tx_targets), header_pool, clone_pool, counters_.data());
+  tx_.init(std::move(tx_targets), header_pool, clone_pool, counters_.data(), state);
 }
 
 unsigned TxWorker::poll_once() {

@@ -13,12 +13,13 @@ namespace {
 using dataplane::Drop;
 using dataplane::VlanMode;
 
-// a, t1: devices that send chains; b, t2: devices that do not.
-std::vector<HarnessPort> mixed_ports() {
-  return {{.name = "a", .vlan = 10},
-          {.name = "b", .vlan = 10, .tx_multi_seg = false},
-          {.name = "t1", .mode = VlanMode::Trunk, .allowed = {10}},
-          {.name = "t2", .mode = VlanMode::Trunk, .allowed = {10}, .tx_multi_seg = false}};
+// a, t1: devices that send chains; b, t2: devices that do not. `mtu`: every port's ports[].mtu
+// (a frame longer than one mbuf is longer than the default MTU: no port would be sent it).
+std::vector<HarnessPort> mixed_ports(std::optional<uint16_t> mtu = {}) {
+  return {{.name = "a", .vlan = 10, .port_mtu = mtu},
+          {.name = "b", .vlan = 10, .tx_multi_seg = false, .port_mtu = mtu},
+          {.name = "t1", .mode = VlanMode::Trunk, .allowed = {10}, .port_mtu = mtu},
+          {.name = "t2", .mode = VlanMode::Trunk, .allowed = {10}, .tx_multi_seg = false, .port_mtu = mtu}};
 }
 
 std::vector<uint8_t> broadcast(uint32_t payload_len, std::optional<VlanId> tag = {}) {
@@ -114,7 +115,7 @@ TEST(MultiSegment, ChainedFrameIsCopiedFlatForPortsWithoutMultiSeg) {
 // A chained frame longer than one mbuf cannot be sent to a port without multi-seg: dropped
 // there and counted, still delivered whole to the ports that take chains.
 TEST(MultiSegment, ChainTooLongForOneMbufIsDroppedAndCountedWhereChainsCannotGo) {
-  SwitchHarness sw(mixed_ports(), {{.id = 10}});
+  SwitchHarness sw(mixed_ports(9000), {{.id = 10}});
   const std::vector<uint8_t> untagged = broadcast(3000);
   sw.inject_chain("a", untagged, 1500);
   sw.step();

@@ -31,6 +31,7 @@ enum class Drop : uint8_t {
   StormUnregisteredMulticast,  // over storm_control.unregistered_multicast
   MacIpMismatch,      // IGMP/MLD/PIM/MRD whose destination MAC is not its IP group's (RFC 1112, 2464)
   TxNoMultiSeg,     // a chained frame too long for one mbuf, for a port that cannot send chains
+  TxMtuExceeded,    // a copy longer than the egress port's MTU allows (PortState::max_frame)
   kCount
 };
 
@@ -39,7 +40,7 @@ inline constexpr std::array<std::string_view, static_cast<size_t>(Drop::kCount)>
     "control_invalid", "tx_queue_full", "no_mbuf", "learn_ring_full", "learn_pending_full",
     "reserved_multicast", "bpdu_dropped", "bpdu_guard", "port_shut", "storm_broadcast",
     "storm_unknown_unicast", "storm_unregistered_multicast", "mac_ip_mismatch",
-    "tx_no_multiseg"};
+    "tx_no_multiseg", "tx_mtu_exceeded"};
 static_assert(!kDropNames.back().empty(), "one name per Drop");
 
 struct alignas(64) PortCounters {

@@ -19,6 +19,11 @@
 // variant is one flat copy of the whole frame, and a chained frame as received (RX scatter) is
 // copied flat for them, or dropped and counted as `tx_no_multiseg` if it does not fit one mbuf.
 //
+// No port is sent a copy longer than its MTU allows (PortState::max_frame, read for every copy
+// so a reload's change applies at once): such a copy is dropped and counted as
+// `tx_mtu_exceeded` on that port, as the Linux bridge drops it at egress. A switch whose ports
+// of one VLAN have different MTUs drops the longer frames at the smaller ones.
+//
 // Thread safety: a TxStage belongs to one lcore (a worker, a TX lcore, or the control lcore) and
 // must only be used from it. It transmits on TX queues that no other lcore uses; where a device
 // has too few queues for the control lcore, the control lcore's copies go through an inject ring
@@ -37,6 +42,7 @@
 
 #include "mcsnoop/core/port_mask.hpp"
 #include "mcsnoop/dataplane/counters.hpp"
+#include "mcsnoop/dataplane/forwarding_state.hpp"
 
 namespace mcsnoop::dataplane {
 
@@ -62,9 +68,10 @@ class TxStage {
   TxStage(const TxStage&) = delete;
   TxStage& operator=(const TxStage&) = delete;
 
-  // `counters` is this lcore's per-port counter array, indexed by PortId.
+  // `counters` is this lcore's per-port counter array, indexed by PortId. `state` gives each
+  // port's max_frame (null: no limit, for harnesses without one).
   void init(std::vector<TxTarget> targets, rte_mempool* header_pool, rte_mempool* clone_pool,
-            PortCounters* counters);
+            PortCounters* counters, const ForwardingState* state);
 
   // Sends `m` to every port in `egress`. The frame's Ethernet header carries one 802.1Q tag
   // with `vlan` iff `tagged`; ports in `untagged_ports` get it without a tag, the others with
@@ -97,19 +104,25 @@ class TxStage {
  private:
   struct alignas(64) Buffer {
     uint16_t n = 0;
+    const std::atomic<uint32_t>* max_frame = nullptr;  // PortState::max_frame of the port
     std::array<rte_mbuf*, kBurst> pkts{};
   };
 
   void enqueue(PortId port, rte_mbuf* m) {
+    Buffer& b = buffers_[port];
+    if (m->pkt_len > b.max_frame->load(std::memory_order_relaxed)) [[unlikely]] {
+      drop_oversize(port, m);
+      return;
+    }
     if (m->nb_segs > 1 && single_seg_ports_.test(port)) [[unlikely]] {
       m = flat_copy_for(port, m);
       if (m == nullptr) return;
     }
-    Buffer& b = buffers_[port];
     b.pkts[b.n++] = m;
     if (b.n == kBurst) flush_port(port);
   }
   void flush_port(PortId port);
+  void drop_oversize(PortId port, rte_mbuf* m);
   void emit_replicated(rte_mbuf* m, VlanId vlan, bool tagged, PortMask egress, PortMask untagged_ports);
   rte_mbuf* make_variant(rte_mbuf* m, VlanId vlan, bool to_tagged);
   rte_mbuf* make_flat_variant(const rte_mbuf* m, VlanId vlan, bool to_tagged);
