@@ -9,9 +9,7 @@ namespace mcsnoop::dataplane {
 namespace {
 
 // The longest frame the port sends (PortState::max_frame).
-uint32_t max_frame(const PortSpec& ps) {
-  return uint32_t{ps.mtu.value_or(1500)} + PortState::kDefaultMaxFrame - 1500;
-}
+uint32_t max_frame(const PortSpec& ps) { return PortState::max_frame_for(ps.mtu.value_or(PortState::kDefaultMtu)); }
 
 // The reserved addresses a port relays: never bit 0 (the BPDU address, `bpdu` decides) nor
 // bit 1 (PAUSE).

@@ -28,6 +28,7 @@
 #include "mcsnoop/dataplane/spec.hpp"
 #include "mcsnoop/dataplane/token_bucket.hpp"
 #include "mcsnoop/net/ip_addr.hpp"
+#include "mcsnoop/net/wire.hpp"
 
 namespace mcsnoop::dataplane {
 
@@ -59,11 +60,13 @@ struct PortState {
   std::atomic<uint32_t> storm_pps[kStormClasses] = {};
   // Shut by BPDU guard: nothing received is forwarded, nothing is sent to it.
   std::atomic<bool> shut{false};
-  // The longest frame (bytes, FCS excluded) the port sends: its MTU (ports[].mtu, else 1500)
-  // plus the Ethernet header and one VLAN tag, as the Linux bridge allows (is_skb_forwardable).
-  // A longer copy is dropped at egress (Drop::TxMtuExceeded). Changed by a reload only.
-  std::atomic<uint32_t> max_frame{kDefaultMaxFrame};
-  static constexpr uint32_t kDefaultMaxFrame = 1500 + 14 + 4;
+  // The longest frame (bytes, FCS excluded) the port sends: max_frame_for(its MTU). A longer
+  // copy is dropped at egress (Drop::TxMtuExceeded). Changed by a reload only.
+  static constexpr uint32_t kDefaultMtu = 1500;
+  std::atomic<uint32_t> max_frame{max_frame_for(kDefaultMtu)};
+  // An MTU's longest frame: the Ethernet header and one VLAN tag on top, as the Linux bridge
+  // allows (is_skb_forwardable).
+  static constexpr uint32_t max_frame_for(uint32_t mtu) { return mtu + net::kEthernetHeaderLen + net::kVlanTagLen; }
 
   // The VLAN an arriving frame belongs to, or 0 when the port does not carry it.
   // `vid` is the 802.1Q VID when `tagged` (priority tags are stripped before this is asked).
