@@ -4,6 +4,8 @@ datagram (Don't Fragment: one 8042-byte frame) crosses the switch whole, without
 the MTU of the switch's own interfaces or af_packet's ring size; at the default MTU it does not
 cross (the kernel drops the frame at the switch's interface), while small datagrams do. A
 reload changes the MTU live within the af_packet ring sized at start, and refuses beyond it.
+With mixed MTUs in a VLAN the switch drops a frame longer than the egress port's MTU allows
+and counts it (drops.tx_mtu_exceeded).
 """
 
 import json
@@ -107,6 +109,22 @@ class JumboFrames(SwitchTestCase):
             self.assertEqual(switch.port(h.name)["mtu"], 1500)
         self.assertEqual(self.exchange(topo, JUMBO), [], "the jumbo datagram must not cross")
         self.assertEqual(self.exchange(topo, 1400), ["1400"])
+        self.stop_switch_cleanly(switch)
+
+    def test_a_frame_longer_than_the_egress_mtu_is_dropped_and_counted(self):
+        # h1's port at 9000, h2's at the default: the jumbo datagram enters the switch whole and
+        # is dropped at h2's port (tx_mtu_exceeded), not handed to the kernel oversized.
+        topo = self.make_topology(2)
+        self.hosts_at_9000(topo)
+        switch = self.start_switch(topo, {"h1": 10, "h2": 10}, vlans=[{"id": 10}],
+                                   port_options={"h1": {"mtu": 9000}})
+        self.assertEqual(switch.port("h1")["mtu"], 9000)
+        self.assertEqual(switch.port("h2")["mtu"], 1500)
+        self.assertEqual(self.exchange(topo, JUMBO), [], "no 8042-byte frame out of a 1500-byte port")
+        wait_until(lambda: switch.port("h2")["drops"]["tx_mtu_exceeded"] >= 1,
+                   "tx_mtu_exceeded on h2's port")
+        self.assertEqual(switch.port("h2")["nic"]["oerrors"], 0, "never handed to the device")
+        self.assertEqual(self.exchange(topo, 1400), ["1400"], "frames within the MTU still cross")
         self.stop_switch_cleanly(switch)
 
 
