@@ -106,23 +106,22 @@ awk '
   }
   $1 == "stages_best" { best[++nbest] = $0 }
   $1 == "io_best" { io[++nio] = $0 }
+  # One row per collected line: the case, then the value of each key=value field.
+  function rows(lines, n,    k, i, m, f, kv) {
+    for (k = 1; k <= n; k++) {
+      m = split(lines[k], f, " ")
+      printf "#   %-26s", f[2]
+      for (i = 3; i <= m; i++) { split(f[i], kv, "="); printf " %8s", kv[2] }
+      printf "\n"
+    }
+  }
   END {
     if (!nbest) exit
     print "# the same from the cheapest full burst of each stage (robust to preemption on a shared box):"
-    for (k = 1; k <= nbest; k++) {
-      n = split(best[k], f, " ")
-      printf "#   %-26s", f[2]
-      for (i = 3; i <= n; i++) { split(f[i], kv, "="); printf " %8s", kv[2] }
-      printf "\n"
-    }
+    rows(best, nbest)
     if (!nio) exit
     print "# io-forward cheapest bursts in the same process (rx, tx, total) and io total / mcsnoop total:"
-    for (k = 1; k <= nio; k++) {
-      n = split(io[k], f, " ")
-      printf "#   %-26s", f[2]
-      for (i = 3; i <= n; i++) { split(f[i], kv, "="); printf " %8s", kv[2] }
-      printf "\n"
-    }
+    rows(io, nio)
   }' "$log"
 
 # Targets, from the "bench" lines collected above.

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "mcsnoop/mft/mft.hpp"
+#include "device_test_helpers.hpp"
 #include "switch_harness.hpp"
 
 namespace mcsnoop::testing {
@@ -21,14 +22,6 @@ HarnessVlan vlan1() {
   HarnessVlan v;
   v.id = 1;
   return v;
-}
-
-const json& port_of(const json& ports, const std::string& name) {
-  for (const json& p : ports)
-    if (p["name"] == name) return p;
-  static const json kNone;
-  ADD_FAILURE() << "no port " << name;
-  return kNone;
 }
 
 uint64_t u64(const json& v) { return v.is_number_unsigned() ? v.get<uint64_t>() : 0; }

@@ -26,6 +26,7 @@
 
 #include <gtest/gtest.h>
 
+#include "device_test_helpers.hpp"
 #include "switch_harness.hpp"
 
 namespace mcsnoop::testing {
@@ -46,39 +47,10 @@ std::string vdev(const std::string& driver) {
   return driver + "_nic" + std::to_string(seq++);
 }
 
-const json& port_of(const json& ports, const std::string& name) {
-  for (const json& p : ports)
-    if (p["name"] == name) return p;
-  static const json kNone;
-  ADD_FAILURE() << "no port " << name;
-  return kNone;
-}
-
 // The NIC counters `show ports` reports for `port`.
 json nic_of(SwitchHarness& sw, const std::string& port) { return port_of(sw.control().show_ports(), port)["nic"]; }
 
 uint64_t u64(const json& v) { return v.is_number_unsigned() ? v.get<uint64_t>() : 0; }
-
-// The value of `family{port="port"}` (or of `family` alone when `port` is empty) on the metrics
-// page; -1 when there is no such sample.
-double metric(const std::string& page, const std::string& family, const std::string& port = "") {
-  const std::string key = port.empty() ? family + " " : family + "{port=\"" + port + "\"} ";
-  std::istringstream in(page);
-  for (std::string line; std::getline(in, line);)
-    if (line.starts_with(key)) return std::stod(line.substr(key.size()));
-  return -1;
-}
-
-// A broadcast frame of `len` bytes (local experimental EtherType 0x88b5) from 02:00:00:00:00:`src`.
-std::vector<uint8_t> broadcast_of(size_t len, uint8_t src) {
-  std::vector<uint8_t> f(len, 0);
-  std::fill_n(f.begin(), 6, 0xff);
-  f[6] = 0x02;
-  f[11] = src;
-  f[12] = 0x88;
-  f[13] = 0xb5;
-  return f;
-}
 
 // A pcap savefile (microsecond timestamps, Ethernet) holding `frames`, written for net_pcap's
 // rx_pcap; removed with the object.
@@ -180,37 +152,6 @@ TEST(DeviceCounters, AFrameThatCannotBeChainedForWantOfMbufsIsCountedAsIerrors) 
 }
 
 // ---- devices on a veth pair in a network namespace of the test's own -------------------------
-
-// Moves the test thread into a new network namespace holding a veth pair nicA <-> nicB, both up
-// with IPv6 off (no router solicitations or MLD reports from the kernel on the wire), and back
-// to its own namespace on destruction (the pair goes with the namespace once the devices on it
-// are closed). Needs root (CAP_SYS_ADMIN, CAP_NET_ADMIN); skip_reason() says why it is not there.
-// DPDK's PMDs open their sockets from the thread that probes them: the test thread.
-class VethNamespace {
- public:
-  VethNamespace() {
-    home_ = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-    if (home_ < 0 || unshare(CLONE_NEWNET) != 0) {
-      reason_ = std::string("no network namespace of its own: ") + std::strerror(errno);
-      return;
-    }
-    std::ofstream("/proc/sys/net/ipv6/conf/default/disable_ipv6") << "1";
-    std::ofstream("/proc/sys/net/ipv6/conf/all/disable_ipv6") << "1";
-    if (std::system("ip link add nicA type veth peer name nicB && ip link set nicA up && ip link set nicB up") != 0)
-      reason_ = "cannot create the veth pair nicA/nicB (iproute2)";
-  }
-  ~VethNamespace() {
-    if (home_ >= 0) {
-      if (setns(home_, CLONE_NEWNET) != 0) ADD_FAILURE() << "cannot return to the test's network namespace";
-      close(home_);
-    }
-  }
-  const std::string& skip_reason() const { return reason_; }
-
- private:
-  int home_ = -1;
-  std::string reason_;
-};
 
 // A raw AF_PACKET socket sending on `iface` (the link partner of a switch port).
 class RawSender {

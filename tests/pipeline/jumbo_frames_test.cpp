@@ -23,6 +23,7 @@
 #include <gtest/gtest.h>
 #include <rte_bus_vdev.h>
 
+#include "device_test_helpers.hpp"
 #include "switch_harness.hpp"
 
 namespace mcsnoop::testing {
@@ -40,35 +41,6 @@ HarnessVlan vlan(VlanId id) {
 std::string vdev(const std::string& driver) {
   static unsigned seq = 0;
   return driver + "_jumbo" + std::to_string(seq++);
-}
-
-const json& port_of(const json& ports, const std::string& name) {
-  for (const json& p : ports)
-    if (p["name"] == name) return p;
-  static const json kNone;
-  ADD_FAILURE() << "no port " << name;
-  return kNone;
-}
-
-double metric(const std::string& page, const std::string& family, const std::string& port) {
-  const std::string key = family + "{port=\"" + port + "\"} ";
-  std::istringstream in(page);
-  for (std::string line; std::getline(in, line);)
-    if (line.starts_with(key)) return std::stod(line.substr(key.size()));
-  return -1;
-}
-
-// A broadcast frame of `len` bytes (local experimental EtherType 0x88b5) from 02:00:00:00:00:`src`,
-// its payload a byte pattern so that a frame cut or spliced anywhere differs.
-std::vector<uint8_t> broadcast_of(size_t len, uint8_t src) {
-  std::vector<uint8_t> f(len, 0);
-  std::fill_n(f.begin(), 6, 0xff);
-  f[6] = 0x02;
-  f[11] = src;
-  f[12] = 0x88;
-  f[13] = 0xb5;
-  for (size_t i = 14; i < len; ++i) f[i] = static_cast<uint8_t>(i * 7 + src);
-  return f;
 }
 
 constexpr size_t kJumboFrame = 9000 + 14;  // an MTU-9000 untagged frame without FCS
@@ -203,34 +175,6 @@ TEST(JumboFrames, AReloadBeyondTheMbufsSizedAtStartNeedsARestart) {
 }
 
 // ---- net_af_packet on a veth pair in a network namespace of the test's own -------------------
-
-// Moves the test thread into a new network namespace holding a veth pair nicA <-> nicB, both up
-// with IPv6 off (no kernel frames on the wire), and back on destruction. Needs root.
-class VethNamespace {
- public:
-  VethNamespace() {
-    home_ = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-    if (home_ < 0 || unshare(CLONE_NEWNET) != 0) {
-      reason_ = std::string("no network namespace of its own: ") + std::strerror(errno);
-      return;
-    }
-    std::ofstream("/proc/sys/net/ipv6/conf/default/disable_ipv6") << "1";
-    std::ofstream("/proc/sys/net/ipv6/conf/all/disable_ipv6") << "1";
-    if (std::system("ip link add nicA type veth peer name nicB && ip link set nicA up && ip link set nicB up") != 0)
-      reason_ = "cannot create the veth pair nicA/nicB (iproute2)";
-  }
-  ~VethNamespace() {
-    if (home_ >= 0) {
-      if (setns(home_, CLONE_NEWNET) != 0) ADD_FAILURE() << "cannot return to the test's network namespace";
-      close(home_);
-    }
-  }
-  const std::string& skip_reason() const { return reason_; }
-
- private:
-  int home_ = -1;
-  std::string reason_;
-};
 
 // The kernel's view of an interface of the thread's namespace (sysfs shows the mount's).
 uint16_t kernel_mtu(const char* iface) {
