@@ -69,9 +69,8 @@ bool set_interface_mtu(const std::string& iface, uint16_t mtu, std::string* why)
 
 // The MTU of an af_packet device's interface (its `iface` argument).
 bool set_af_packet_mtu(const config::DeviceSpec& spec, uint16_t mtu, std::string* why) {
-  const auto iface =
-      std::find_if(spec.args.begin(), spec.args.end(), [](const config::DeviceArg& a) { return a.key == "iface"; });
-  if (iface == spec.args.end() || !iface->value) {
+  const config::DeviceArg* iface = config::find_arg(spec, "iface");
+  if (iface == nullptr || !iface->value) {
     *why = "the device string names no iface";
     return false;
   }

@@ -172,14 +172,14 @@ namespace {
 
 constexpr std::string_view kRingArgs[] = {"framesz", "blocksz", "framecnt"};
 
+uint32_t round_up(uint32_t v, uint32_t to) { return (v + to - 1) / to * to; }
+
+}  // namespace
+
 const DeviceArg* find_arg(const DeviceSpec& spec, std::string_view key) {
   auto it = std::find_if(spec.args.begin(), spec.args.end(), [&](const DeviceArg& a) { return a.key == key; });
   return it == spec.args.end() ? nullptr : &*it;
 }
-
-uint32_t round_up(uint32_t v, uint32_t to) { return (v + to - 1) / to * to; }
-
-}  // namespace
 
 std::optional<std::string> af_packet_ring_problem(const DeviceSpec& spec, uint32_t page_size) {
   if (!is_af_packet(spec) || (find_arg(spec, "framesz") == nullptr && find_arg(spec, "blocksz") == nullptr)) {

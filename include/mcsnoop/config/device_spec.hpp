@@ -71,6 +71,8 @@ inline constexpr uint32_t kAfPacketTxOffset = 32;
 // (blocksz, default one page: `page_size`) afresh, so a block that is not a whole number of
 // slots stalls RX after the first block's frames without an error.
 std::optional<std::string> af_packet_ring_problem(const DeviceSpec& spec, uint32_t page_size);
+// The argument `key` of the device string, or null.
+const DeviceArg* find_arg(const DeviceSpec& spec, std::string_view key);
 // True for a net_af_packet device (also spelled eth_af_packet).
 bool is_af_packet(const DeviceSpec& spec);
 // The slot size (framesz) of an af_packet device: its framesz argument, or the default. 0 when
